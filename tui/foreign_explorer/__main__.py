@@ -1,0 +1,3 @@
+from foreign_explorer.cli import main
+
+raise SystemExit(main())
