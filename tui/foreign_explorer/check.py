@@ -1,0 +1,194 @@
+"""`foreign-explorer check`: the engine, headless, with an exit status for CI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from foreign_explorer.cli import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_STARTUP, EXIT_USAGE
+from foreign_explorer.core.errors import ForeignExplorerError, InputError
+from foreign_explorer.core.evaluate import (
+    DescriptorVerdict,
+    Evaluation,
+    evaluate_manifest,
+    invalid_manifest_response,
+)
+from foreign_explorer.core.manifest import Manifest, ManifestInvalid, parse_manifest
+from foreign_explorer.core.mediatypes import short_media_type
+from foreign_explorer.core.policy import (
+    PolicyConfigError,
+    PolicySource,
+    PolicyStartupError,
+    apply_environment,
+    compile_policy,
+    source_from_config,
+)
+from foreign_explorer.core.profiles import Profile, get_profile
+from foreign_explorer.core.report import evaluation_dict, policy_dict, startup_error_dict
+from foreign_explorer.core.response import PushResponse
+from foreign_explorer.core.units import iec_size, short_digest
+
+SAMPLE_NAME = "kubelet-pause.manifest.json"
+
+
+def sample_bytes() -> bytes:
+    """The manifest from the write-up that started the project, shipped in the package."""
+    from importlib.resources import files
+
+    return files("foreign_explorer").joinpath("sample", SAMPLE_NAME).read_bytes()
+
+
+def read_input(path: str) -> bytes:
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read()
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def read_text(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(f"cannot read {what} {path}: {detail}") from None
+
+
+def policy_source(args: argparse.Namespace, profile: Profile) -> PolicySource:
+    """File, then environment, then flags: the registry's order, flags on top."""
+    from foreign_explorer.core.envfile import parse_env_file
+
+    source = PolicySource()
+    if args.config:
+        source = source_from_config(read_text(args.config, "config"))
+    if args.env_file:
+        env = parse_env_file(read_text(args.env_file, "env file"), args.env_file)
+        source = apply_environment(source, env, profile)
+    return source.with_flags(
+        allow=args.allow, deny=args.deny, disabled=True if args.validation_disabled else None
+    )
+
+
+class Style:
+    """ANSI colour only on a terminal, and never with NO_COLOR set."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.enabled = stream.isatty() and not os.environ.get("NO_COLOR")
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+def _describe_policy(source: PolicySource) -> str:
+    if not source.validation_enabled:
+        return "validation disabled (allow and deny are ignored)"
+    if not source.allow and not source.deny:
+        return "allow (empty) deny (empty): the registry admits no URL at all"
+    allow = ", ".join(source.allow) if source.allow else "(none: every URL not denied)"
+    deny = ", ".join(source.deny) if source.deny else "(none)"
+    return f"allow {allow} · deny {deny}"
+
+
+def _descriptor_lines(verdict: DescriptorVerdict, style: Style) -> list[str]:
+    d = verdict.descriptor
+    mark = style("PASS", "32") if verdict.ok else style("FAIL", "1;31")
+    badge = style("FOREIGN ", "33") if d.foreign else ("URL " if d.has_urls else "")
+    checks = "+".join(c.value for c in verdict.checks) or "none"
+    head = (
+        f"{mark} {d.label:<9} {short_digest(d.digest):<12}  {badge}"
+        f"{short_media_type(d.media_type)}  {iec_size(d.size)}  checks: {checks}"
+    )
+    lines = [head]
+    if not verdict.ok:
+        lines.append(f"     {verdict.verdict.value}: {verdict.message}")
+    for url in verdict.urls:
+        sign = style("✓", "32") if url.ok else style("✗", "31")
+        lines.append(f"     {sign} {url.url}")
+        lines.append(f"       {url.message}")
+    return lines
+
+
+def render_text(evaluation: Evaluation, style: Style) -> str:
+    policy = evaluation.policy
+    lines = [
+        f"target {policy.profile.name} · {_describe_policy(policy.source)}",
+    ]
+    for verdict in evaluation.descriptors:
+        lines.extend(_descriptor_lines(verdict, style))
+    lines.extend(_response_lines(evaluation.response, evaluation.summary, style))
+    return "\n".join(lines)
+
+
+def _response_lines(response: PushResponse, summary: str, style: Style) -> list[str]:
+    if response.accepted:
+        return [style(f"push → {response.status_line}", "1;32")]
+    head = style(f"push → {response.status_line}: {summary}", "1;31")
+    return [head, response.body.decode("utf-8", "replace").rstrip("\n")]
+
+
+def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Profile) -> dict:
+    response = invalid_manifest_response(error)
+    return {
+        "target": profile.name,
+        "policy": policy_dict(source),
+        "policyError": None,
+        "accepted": False,
+        "status": response.status,
+        "body": json.loads(response.body),
+        "bodyText": response.body.decode("utf-8", "replace"),
+        "manifestError": error.message,
+        "descriptors": [],
+    }
+
+
+def run_check(args: argparse.Namespace) -> int:
+    out, err = sys.stdout, sys.stderr
+    style = Style(out)
+    try:
+        profile = get_profile(args.target)
+        source = policy_source(args, profile)
+        data = sample_bytes() if args.sample else read_input(args.file)
+    except PolicyConfigError as exc:
+        # The registry cannot even read such a configuration: it refuses to start.
+        if args.format == "json":
+            document = startup_error_dict(PolicySource(), get_profile(args.target), exc)
+            print(json.dumps(document, indent=2), file=out)
+        else:
+            print(style("registry would not start: ", "1;31") + exc.message, file=out)
+        return EXIT_STARTUP
+    except (ForeignExplorerError, ValueError) as exc:
+        print(f"foreign-explorer check: {exc}", file=err)
+        return EXIT_USAGE
+    try:
+        policy = compile_policy(source, profile)
+    except PolicyStartupError as exc:
+        if args.format == "json":
+            print(json.dumps(startup_error_dict(source, profile, exc), indent=2), file=out)
+        else:
+            print(style("registry would not start: ", "1;31") + exc.message, file=out)
+        return EXIT_STARTUP
+    try:
+        manifest: Manifest = parse_manifest(data)
+    except ManifestInvalid as exc:
+        document = _invalid_manifest(exc, source, profile)
+        if args.format == "json":
+            print(json.dumps(document, indent=2), file=out)
+        else:
+            head = f"push → 400 Bad Request: manifest invalid: {exc.message}"
+            print(style(head, "1;31"), file=out)
+            print(document["bodyText"].rstrip("\n"), file=out)
+        return EXIT_REJECTED
+    except ForeignExplorerError as exc:
+        print(f"foreign-explorer check: {args.file or SAMPLE_NAME}: {exc}", file=err)
+        return EXIT_USAGE
+    evaluation = evaluate_manifest(manifest, policy)
+    if args.format == "json":
+        print(json.dumps(evaluation_dict(evaluation), indent=2, ensure_ascii=False), file=out)
+    else:
+        print(render_text(evaluation, style), file=out)
+    return EXIT_ACCEPTED if evaluation.accepted else EXIT_REJECTED

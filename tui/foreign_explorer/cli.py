@@ -1,0 +1,137 @@
+"""Command line: argument parsing and dispatch. Heavy imports happen inside each command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from foreign_explorer import __version__
+
+EXIT_ACCEPTED = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+EXIT_STARTUP = 3
+
+COMMANDS = ("check",)
+TARGETS = ("distribution-2.8", "distribution-3")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with our usage status and a one-line message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("policy (file, then environment; flags win over both)")
+    group.add_argument(
+        "--allow", action="append", metavar="RE", help="an allow pattern (Go regexp); repeatable"
+    )
+    group.add_argument(
+        "--deny", action="append", metavar="RE", help="a deny pattern (Go regexp); repeatable"
+    )
+    group.add_argument(
+        "--config", metavar="CONFIG.yml", help="start from a registry config's validation section"
+    )
+    group.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="REGISTRY_VALIDATION_* overrides as KEY=VALUE lines (as in a compose .env)",
+    )
+    group.add_argument(
+        "--validation-disabled",
+        action="store_true",
+        default=None,
+        help="as `validation: {disabled: true}`",
+    )
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="distribution-2.8",
+        help="registry version whose verdicts to predict (default: %(default)s)",
+    )
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="foreign-explorer check",
+        description="Predict the registry's answer to a push of a manifest, headless (for CI).",
+        epilog="exit status: 0 accepted, 1 rejected, 2 bad usage or input, "
+        "3 the policy would stop the registry from starting",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", "-f", metavar="PATH", help="manifest file, or - for stdin")
+    source.add_argument(
+        "--sample",
+        action="store_true",
+        help="the bundled sample: rancher/kubelet-pause, one foreign Windows layer",
+    )
+    _add_policy_arguments(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def app_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="foreign-explorer",
+        description="Open the explorer: see each layer's verdict and tune allow/deny live. "
+        "With no image, it opens the bundled sample (works offline).",
+    )
+    parser.add_argument(
+        "references", nargs="*", metavar="REF", help="image references, or oci:DIR[:TAG]"
+    )
+    parser.add_argument(
+        "--file", "-f", action="append", metavar="PATH", help="a manifest file; repeatable"
+    )
+    _add_policy_arguments(parser)
+    parser.add_argument(
+        "--platform", metavar="OS/ARCH[/VARIANT][:OS.VERSION]", help="platform to show first"
+    )
+    parser.add_argument("--plain-http", action="store_true", help="talk HTTP, not HTTPS")
+    parser.add_argument("--insecure", action="store_true", help="skip TLS verification")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # `foreign-explorer check ... | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return EXIT_ACCEPTED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: list[str]) -> int:
+    if args and args[0] in ("--version", "-V"):
+        print(f"foreign-explorer {__version__}")
+        return 0
+    if args and args[0] == "check":
+        from foreign_explorer.check import run_check
+
+        return run_check(check_parser().parse_args(args[1:]))
+    if args and args[0] in ("-h", "--help") and len(args) == 1:
+        print(_TOP_HELP)
+        return 0
+    if not args or args[0] not in COMMANDS:
+        # Textual is imported only here, so `check` never pays for it.
+        from foreign_explorer.ui.launch import run
+
+        return run(app_parser().parse_args(args))
+    print(_TOP_HELP, file=sys.stderr)
+    return EXIT_USAGE
+
+
+_TOP_HELP = f"""foreign-explorer {__version__}: why a registry rejects foreign layers, and the fix
+
+usage:
+  foreign-explorer [REF ...] [--file PATH] [--config CONFIG.yml] [--allow RE]... [--deny RE]...
+                   [--target ...] [--platform ...] [--plain-http] [--insecure]
+  foreign-explorer check --file PATH|-|--sample [--allow RE]... [--deny RE]... [--config CONFIG.yml]
+                         [--env-file FILE] [--validation-disabled]
+                         [--target distribution-2.8|distribution-3] [--format text|json]
+
+`foreign-explorer check --help` for details."""

@@ -1,0 +1,335 @@
+"""Policy x Manifest -> Evaluation: per URL, per descriptor and for the whole push.
+
+Work is split so that a policy change is cheap: `prepare` does everything that depends only
+on the manifest and the target (which rule covers each descriptor, Go URL parsing, digest
+checks); `evaluate` then runs only the regexps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from foreign_explorer.core import mediatypes as mt
+from foreign_explorer.core.digests import INVALID_FORMAT, validate_digest
+from foreign_explorer.core.gojson import go_marshal
+from foreign_explorer.core.gourl import URLParseError, parse
+from foreign_explorer.core.manifest import Descriptor, Kind, Manifest, ManifestInvalid
+from foreign_explorer.core.policy import Policy
+from foreign_explorer.core.profiles import Profile
+from foreign_explorer.core.response import EMPTY_DETAIL, PushResponse, RegistryError, detail
+
+
+class Check(StrEnum):
+    URLS = "urls"
+    BLOB = "blob"
+
+
+class Reason(StrEnum):
+    PARSE = "parse"
+    SCHEME = "scheme"
+    FRAGMENT = "fragment"
+    NOT_ALLOWED = "not-allowed"
+    DENIED = "denied"
+
+
+class Verdict(StrEnum):
+    OK = "ok"
+    INVALID_URL = "invalid-url"
+    MISSING_URL = "missing-url"
+    INVALID_DIGEST = "invalid-digest"
+
+
+# The registry's log / 3.x detail text for the two URL failures.
+ERROR_TEXT = {
+    Verdict.INVALID_URL: "invalid URL on layer",
+    Verdict.MISSING_URL: "missing URL on layer",
+}
+
+
+@dataclass(frozen=True)
+class PreparedUrl:
+    """One URL after the policy-independent rules (Go parse, scheme, fragment)."""
+
+    url: str
+    reason: Reason | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class PreparedDescriptor:
+    descriptor: Descriptor
+    checks: tuple[Check, ...]
+    urls: tuple[PreparedUrl, ...]
+    # go-digest's error, when the registry validates this descriptor's digest and it fails.
+    digest_error: str | None
+
+    @property
+    def url_checked(self) -> bool:
+        return Check.URLS in self.checks
+
+
+@dataclass(frozen=True)
+class PreparedManifest:
+    manifest: Manifest
+    profile: Profile
+    descriptors: tuple[PreparedDescriptor, ...]
+    # Registry-level failure that happens before descriptors are looked at, if any.
+    schema_error: str | None
+
+    @property
+    def url_count(self) -> int:
+        return sum(len(d.urls) for d in self.descriptors if d.url_checked)
+
+
+@dataclass(frozen=True)
+class UrlVerdict:
+    url: str
+    ok: bool
+    reason: Reason | None
+    message: str
+    allowed_by: int | None = None
+    denied_by: int | None = None
+    # The matched span of the allow pattern, in characters of `url`.
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class DescriptorVerdict:
+    descriptor: Descriptor
+    checks: tuple[Check, ...]
+    verdict: Verdict
+    urls: tuple[UrlVerdict, ...]
+    message: str
+    errors: tuple[RegistryError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.OK
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    policy: Policy
+    manifest: Manifest
+    descriptors: tuple[DescriptorVerdict, ...]
+    response: PushResponse
+
+    @property
+    def accepted(self) -> bool:
+        return self.response.accepted
+
+    @property
+    def failing(self) -> tuple[DescriptorVerdict, ...]:
+        return tuple(d for d in self.descriptors if not d.ok)
+
+    @property
+    def summary(self) -> str:
+        """`invalid URL on layer 0` / `1 of 6 layers blocked` style reason phrase."""
+        failing = self.failing
+        if not failing:
+            return "accepted"
+        first = failing[0]
+        text = ERROR_TEXT.get(first.verdict, first.verdict.value.replace("-", " "))
+        return f"{text.replace(' on layer', ' on')} {first.descriptor.label}"
+
+
+def registry_checks(descriptor: Descriptor, kind: Kind, profile: Profile) -> tuple[Check, ...]:
+    """What distribution checks for this descriptor (reference tables of section 3)."""
+    media_type = descriptor.media_type
+    has_urls = descriptor.has_urls
+    if kind.is_index:
+        return (Check.BLOB,)
+    if kind is Kind.DOCKER_MANIFEST:
+        if media_type == mt.DOCKER_FOREIGN_LAYER:
+            return (Check.URLS,)
+        if media_type in (mt.DOCKER_MANIFEST, mt.DOCKER_SCHEMA1):
+            return (Check.BLOB,)
+    else:
+        if media_type in mt.OCI_URL_CHECKED:
+            if not has_urls:
+                return (Check.BLOB,)
+            if media_type in mt.OCI_URL_CHECKED_NONDIST or not profile.blob_check_on_oci_layer_urls:
+                return (Check.URLS,)
+            return (Check.URLS, Check.BLOB)
+        if media_type == mt.OCI_MANIFEST:
+            return (Check.BLOB,)
+    if has_urls and not profile.blob_check_on_unlisted_urls:
+        return ()
+    return (Check.BLOB,)
+
+
+def _digest_error(
+    descriptor: Descriptor, checks: tuple[Check, ...], profile: Profile
+) -> str | None:
+    # 3.x validates every digest first; 2.8 only when it looks the blob up.
+    if profile.validates_digests or Check.BLOB in checks:
+        return validate_digest(descriptor.digest)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def prepare_url(url: str, go: tuple[int, int, int]) -> PreparedUrl:
+    try:
+        parsed = parse(url, go)
+    except URLParseError as exc:
+        return PreparedUrl(url, Reason.PARSE, exc.message)
+    if parsed.scheme not in ("http", "https"):
+        shown = parsed.scheme or "(none)"
+        return PreparedUrl(url, Reason.SCHEME, f"scheme {shown} is not http or https")
+    if parsed.fragment:
+        return PreparedUrl(url, Reason.FRAGMENT, f"has a fragment (#{parsed.fragment})")
+    return PreparedUrl(url, None, None)
+
+
+def _schema_error(manifest: Manifest) -> str | None:
+    if not manifest.is_index and manifest.schema_version != 2:
+        return f"unrecognized manifest schema version {manifest.schema_version}"
+    return None
+
+
+def prepare(manifest: Manifest, profile: Profile) -> PreparedManifest:
+    """Everything about the manifest that does not depend on the patterns."""
+    prepared = []
+    for descriptor in manifest.descriptors:
+        checks = registry_checks(descriptor, manifest.kind, profile)
+        urls = tuple(prepare_url(u, profile.go) for u in descriptor.urls or ())
+        prepared.append(
+            PreparedDescriptor(
+                descriptor=descriptor,
+                checks=checks,
+                urls=urls,
+                digest_error=_digest_error(descriptor, checks, profile),
+            )
+        )
+    return PreparedManifest(manifest, profile, tuple(prepared), _schema_error(manifest))
+
+
+def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
+    if prepared.reason is not None:
+        return UrlVerdict(prepared.url, False, prepared.reason, prepared.message or "")
+    url = prepared.url
+    allow, deny = policy.allow, policy.deny
+    allowed_by = span = None
+    if allow is not None:
+        hits = allow.matching(url)
+        if not hits:
+            if allow.implicit:
+                message = (
+                    "no allow pattern: with an empty allow and deny list the registry "
+                    "admits no URL at all"
+                )
+            else:
+                message = "no allow pattern matches"
+            return UrlVerdict(url, False, Reason.NOT_ALLOWED, message)
+        allowed_by = hits[0]
+        span = allow.patterns[allowed_by].search(url)
+    if deny is not None:
+        hits = deny.matching(url)
+        if hits:
+            index = hits[0]
+            message = f"denied by deny[{index}] {deny.patterns[index].pattern}"
+            return UrlVerdict(url, False, Reason.DENIED, message, allowed_by, index, span)
+    if allowed_by is not None:
+        assert allow is not None
+        message = f"allowed by allow[{allowed_by}] {allow.patterns[allowed_by].pattern}"
+    elif not policy.enabled:
+        message = "validation is disabled: any well-formed http(s) URL passes"
+    else:
+        message = "no allow list, and no deny pattern matches"
+    return UrlVerdict(url, True, None, message, allowed_by, None, span)
+
+
+def _failure_errors(
+    verdict: Verdict, descriptor: Descriptor, text: str, profile: Profile
+) -> tuple[RegistryError, ...]:
+    second = detail(text) if profile.error_detail_is_text else EMPTY_DETAIL
+    return (
+        RegistryError("UNKNOWN"),
+        RegistryError("UNKNOWN", second),
+        RegistryError("MANIFEST_BLOB_UNKNOWN", detail(descriptor.digest)),
+    )
+
+
+def _descriptor_verdict(
+    prepared: PreparedDescriptor, policy: Policy, cache: dict[str, UrlVerdict]
+) -> DescriptorVerdict:
+    descriptor, checks, profile = prepared.descriptor, prepared.checks, policy.profile
+    urls: list[UrlVerdict] = []
+    for item in prepared.urls:
+        verdict = cache.get(item.url)
+        if verdict is None:
+            verdict = cache[item.url] = _url_verdict(item, policy)
+        urls.append(verdict)
+    if prepared.digest_error is not None:
+        message = f"digest {descriptor.digest!r}: {prepared.digest_error}"
+        if prepared.digest_error == INVALID_FORMAT:
+            errors: tuple[RegistryError, ...] = (
+                RegistryError("DIGEST_INVALID"),
+                RegistryError("MANIFEST_BLOB_UNKNOWN", detail(descriptor.digest)),
+            )
+        else:
+            errors = _failure_errors(
+                Verdict.INVALID_DIGEST, descriptor, prepared.digest_error, profile
+            )
+        return DescriptorVerdict(
+            descriptor, checks, Verdict.INVALID_DIGEST, tuple(urls), message, errors
+        )
+    if prepared.url_checked:
+        if not descriptor.has_urls:
+            if descriptor.media_type == mt.DOCKER_FOREIGN_LAYER:
+                verdict_kind = Verdict.MISSING_URL
+                errors = _failure_errors(
+                    verdict_kind, descriptor, ERROR_TEXT[verdict_kind], profile
+                )
+                message = "foreign layer without urls: the registry requires at least one"
+                return DescriptorVerdict(descriptor, checks, verdict_kind, (), message, errors)
+        else:
+            bad = [u for u in urls if not u.ok]
+            if bad:
+                verdict_kind = Verdict.INVALID_URL
+                errors = _failure_errors(
+                    verdict_kind, descriptor, ERROR_TEXT[verdict_kind], profile
+                )
+                count = f"{len(bad)} of {len(urls)} URLs" if len(urls) > 1 else "its URL"
+                message = f"{count} rejected: {bad[0].message}"
+                return DescriptorVerdict(
+                    descriptor, checks, verdict_kind, tuple(urls), message, errors
+                )
+    message = _ok_message(checks)
+    return DescriptorVerdict(descriptor, checks, Verdict.OK, tuple(urls), message, ())
+
+
+def _ok_message(checks: tuple[Check, ...]) -> str:
+    if not checks:
+        return "not checked: the registry ignores this descriptor's urls and blob"
+    parts = []
+    if Check.URLS in checks:
+        parts.append("every URL passes")
+    if Check.BLOB in checks:
+        parts.append("blob looked up (assumed pushed with the image)")
+    return "; ".join(parts)
+
+
+def evaluate(prepared: PreparedManifest, policy: Policy) -> Evaluation:
+    """Run the policy over a prepared manifest; the result carries the exact push response."""
+    if prepared.profile != policy.profile:
+        prepared = prepare(prepared.manifest, policy.profile)
+    cache: dict[str, UrlVerdict] = {}
+    verdicts = tuple(_descriptor_verdict(d, policy, cache) for d in prepared.descriptors)
+    if prepared.schema_error is not None:
+        value = prepared.schema_error if policy.profile.error_detail_is_text else {}
+        response = PushResponse((RegistryError("UNKNOWN", go_marshal(value)),))
+    else:
+        response = PushResponse(tuple(e for v in verdicts for e in v.errors))
+    return Evaluation(policy, prepared.manifest, verdicts, response)
+
+
+def invalid_manifest_response(error: ManifestInvalid) -> PushResponse:
+    """The answer to a manifest the registry's decoder refuses: 400 MANIFEST_INVALID."""
+    return PushResponse((RegistryError("MANIFEST_INVALID", error.detail_json),))
+
+
+def evaluate_manifest(manifest: Manifest, policy: Policy) -> Evaluation:
+    return evaluate(prepare(manifest, policy.profile), policy)

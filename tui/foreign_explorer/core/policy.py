@@ -1,0 +1,191 @@
+"""The effective URL policy, built from config.yml, the environment and flags as distribution does.
+
+A `PolicySource` is what the registry's configuration says; `compile_policy` turns it into the
+frozen `Policy` the registry would run with, or raises `PolicyStartupError` with the text the
+registry dies with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from foreign_explorer.core.errors import ForeignExplorerError, InputError
+from foreign_explorer.core.goregex import GoRegexp, GoRegexpError, PatternSet, compile_go
+from foreign_explorer.core.gostrconv import regexp_quote
+from foreign_explorer.core.goyaml import GoYAMLError, decode_validation, overlay_env
+from foreign_explorer.core.profiles import Profile
+
+# What distribution installs when both lists are empty: no URL can match it.
+DEFAULT_ALLOW = "^$"
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """The validation section as the registry reads it (after file, environment and flags)."""
+
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    disabled: bool = False
+    # The deprecated twin of `disabled`: `enabled: true` wins over `disabled: true`.
+    enabled: bool = False
+
+    @property
+    def validation_enabled(self) -> bool:
+        return self.enabled or not self.disabled
+
+    def with_flags(
+        self,
+        allow: Sequence[str] | None = None,
+        deny: Sequence[str] | None = None,
+        disabled: bool | None = None,
+    ) -> PolicySource:
+        """Flags that are given replace what the file and environment said."""
+        out = self
+        if allow is not None:
+            out = replace(out, allow=tuple(allow))
+        if deny is not None:
+            out = replace(out, deny=tuple(deny))
+        if disabled is not None:
+            out = replace(out, disabled=disabled, enabled=False if disabled else out.enabled)
+        return out
+
+
+class PolicyConfigError(InputError):
+    """The configuration cannot be read by the registry at all (it refuses to start)."""
+
+    def __init__(self, message: str, list_name: str | None = None) -> None:
+        super().__init__(message)
+        self.list_name = list_name
+
+    def as_dict(self) -> dict[str, object]:
+        return {"list": self.list_name, "index": None, "pattern": None, "message": self.message}
+
+
+class PolicyStartupError(ForeignExplorerError):
+    """A pattern, or the joined expression, that makes the registry panic at start-up."""
+
+    def __init__(
+        self, list_name: str, index: int | None, pattern: str | None, message: str
+    ) -> None:
+        super().__init__(message)
+        self.list_name = list_name
+        self.index = index
+        self.pattern = pattern
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "list": self.list_name,
+            "index": self.index,
+            "pattern": self.pattern,
+            "message": self.message,
+        }
+
+
+def source_from_config(text: str) -> PolicySource:
+    """The `validation` section of a registry config.yml (yaml.v2 semantics)."""
+    try:
+        section = decode_validation(text)
+    except GoYAMLError as exc:
+        raise PolicyConfigError(f"config: {exc.message}", exc.list_name) from None
+    return PolicySource(
+        allow=section.allow, deny=section.deny, disabled=section.disabled, enabled=section.enabled
+    )
+
+
+def apply_environment(
+    source: PolicySource, env: Mapping[str, str], profile: Profile
+) -> PolicySource:
+    """REGISTRY_VALIDATION_* overrides, applied in name order as the registry does."""
+    try:
+        section = overlay_env(
+            allow=source.allow,
+            deny=source.deny,
+            disabled=source.disabled,
+            enabled=source.enabled,
+            env=env,
+            indexed_names=profile.env_indexed_names,
+        )
+    except GoYAMLError as exc:
+        raise PolicyConfigError(f"environment: {exc.message}", exc.list_name) from None
+    return PolicySource(
+        allow=section.allow, deny=section.deny, disabled=section.disabled, enabled=section.enabled
+    )
+
+
+@dataclass(frozen=True)
+class PatternList:
+    """One compiled list: its patterns, and one RE2 set to match them all in one call."""
+
+    name: str
+    patterns: tuple[GoRegexp, ...]
+    matcher: PatternSet
+    # True for the `^$` the registry installs when both lists are empty.
+    implicit: bool = False
+
+    def matching(self, text: str) -> list[int]:
+        return self.matcher.matching(text)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The policy a registry of `profile` runs with. One Policy gives one Evaluation."""
+
+    source: PolicySource
+    profile: Profile
+    allow: PatternList | None
+    deny: PatternList | None
+
+    @property
+    def enabled(self) -> bool:
+        return self.source.validation_enabled
+
+    @property
+    def allows_nothing(self) -> bool:
+        return self.allow is not None and self.allow.implicit
+
+
+def compile_policy(source: PolicySource, profile: Profile) -> Policy:
+    """Compile like distribution's app start-up; raises PolicyStartupError where it panics."""
+    if not source.validation_enabled:
+        return Policy(source=source, profile=profile, allow=None, deny=None)
+    if not source.allow and not source.deny:
+        implicit = _compile_list("allow", (DEFAULT_ALLOW,), profile, implicit=True)
+        return Policy(source=source, profile=profile, allow=implicit, deny=None)
+    allow = _compile_list("allow", source.allow, profile) if source.allow else None
+    deny = _compile_list("deny", source.deny, profile) if source.deny else None
+    return Policy(source=source, profile=profile, allow=allow, deny=deny)
+
+
+def _compile_list(
+    name: str, patterns: Iterable[str], profile: Profile, *, implicit: bool = False
+) -> PatternList:
+    compiled: list[GoRegexp] = []
+    patterns = tuple(patterns)
+    for index, pattern in enumerate(patterns):
+        try:
+            compiled.append(compile_go(pattern, profile.go))
+        except GoRegexpError as exc:
+            message = f"validation.manifests.urls.{name}: {exc.message}"
+            raise PolicyStartupError(name, index, pattern, message) from None
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    try:
+        compile_go(joined, profile.go)
+    except GoRegexpError as exc:
+        # Each pattern compiled alone, but wrapping broke one (e.g. `\Q` swallows the `)`).
+        culprit = _first_unwrappable(patterns, profile)
+        message = f"regexp: Compile({regexp_quote(joined)}): {exc.message}"
+        pattern = patterns[culprit] if culprit is not None else None
+        raise PolicyStartupError(name, culprit, pattern, message) from None
+    return PatternList(
+        name=name, patterns=tuple(compiled), matcher=PatternSet(compiled), implicit=implicit
+    )
+
+
+def _first_unwrappable(patterns: Sequence[str], profile: Profile) -> int | None:
+    for index, pattern in enumerate(patterns):
+        try:
+            compile_go(f"(?:{pattern})", profile.go)
+        except GoRegexpError:
+            return index
+    return None

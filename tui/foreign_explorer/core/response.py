@@ -1,0 +1,76 @@
+"""What the registry answers to the manifest PUT: status and body bytes, as Go writes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from foreign_explorer.core.gojson import go_marshal
+
+# distribution's errcode messages and the HTTP status each code carries.
+MESSAGES = {
+    "UNKNOWN": "unknown error",
+    "MANIFEST_BLOB_UNKNOWN": "blob unknown to registry",
+    "MANIFEST_INVALID": "manifest invalid",
+    "DIGEST_INVALID": "provided digest did not match uploaded content",
+}
+STATUS = {
+    "UNKNOWN": 500,
+    "MANIFEST_BLOB_UNKNOWN": 400,
+    "MANIFEST_INVALID": 400,
+    "DIGEST_INVALID": 400,
+}
+REASONS = {201: "Created", 400: "Bad Request", 500: "Internal Server Error"}
+
+
+@dataclass(frozen=True)
+class RegistryError:
+    """One entry of the `errors` list; `detail_json` is the detail already encoded, or None."""
+
+    code: str
+    detail_json: bytes | None = None
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code]
+
+    def to_json(self) -> bytes:
+        head = go_marshal({"code": self.code, "message": self.message})
+        if self.detail_json is None:
+            return head
+        return head[:-1] + b',"detail":' + self.detail_json + b"}"
+
+
+def detail(value: object) -> bytes:
+    """Encode a detail value (a string, or {} for a Go error value) the way Go does."""
+    return go_marshal(value)
+
+
+EMPTY_DETAIL = b"{}"
+
+
+@dataclass(frozen=True)
+class PushResponse:
+    errors: tuple[RegistryError, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+    @property
+    def status(self) -> int:
+        # errcode.ServeJSON answers with the status of the first error.
+        return STATUS[self.errors[0].code] if self.errors else 201
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.status]
+
+    @property
+    def status_line(self) -> str:
+        return f"{self.status} {self.reason}"
+
+    @property
+    def body(self) -> bytes:
+        if not self.errors:
+            return b""
+        return b'{"errors":[' + b",".join(e.to_json() for e in self.errors) + b"]}\n"
