@@ -1,0 +1,653 @@
+"""The engine against the real registry: same status, same body bytes, same per-layer errors.
+
+Every case pushes a generated image (real config and layer blobs, plus foreign or URL-bearing
+descriptors) to Debian's docker-registry (distribution 2.8.2) running the case's policy, and
+asserts that foreign-explorer's prediction for `distribution-2.8` is exactly what came back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import yaml
+
+from foreign_explorer.core.evaluate import ERROR_TEXT, evaluate_manifest, invalid_manifest_response
+from foreign_explorer.core.manifest import ManifestInvalid, parse_manifest
+from foreign_explorer.core.policy import (
+    PolicyConfigError,
+    PolicySource,
+    PolicyStartupError,
+    apply_environment,
+    compile_policy,
+    source_from_config,
+)
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8
+from tests.registry import images as im
+from tests.registry.harness import RegistryPool
+
+MCR = "https://mcr.microsoft.com/v2/windows/nanoserver/blobs/sha256:" + "62239e9a" * 8
+URL_ERRORS = frozenset(ERROR_TEXT.values())
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    image: Callable[[], im.Image]
+    validation: Mapping[str, Any] | None = None
+    raw_config: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+def _urls(allow=None, deny=None, **flags: Any) -> dict[str, Any]:
+    urls: dict[str, Any] = {}
+    if allow is not None:
+        urls["allow"] = allow
+    if deny is not None:
+        urls["deny"] = deny
+    return {**flags, "manifests": {"urls": urls}}
+
+
+def _foreign(*urls: str | None) -> Callable[[], im.Image]:
+    return lambda: im.docker_image([im.foreign_layer(list(urls)), im.layer("a")])
+
+
+# --- the policies the URL matrix runs under ------------------------------------------------------
+
+POLICIES: dict[str, Mapping[str, Any] | None] = {
+    "default": None,
+    "allow-mcr": _urls(allow=[r"^https://mcr\.microsoft\.com/"]),
+    "allow-mcr-no-slash": _urls(allow=[r"^https://mcr\.microsoft\.com"]),
+    "allow-unanchored": _urls(allow=["mcr.microsoft.com"]),
+    "deny-evil": _urls(deny=[r"^https://evil\.example/"]),
+    "allow-and-deny": _urls(allow=["^https?://"], deny=["evil", r"\.exe$"]),
+    "disabled": {"disabled": True},
+}
+
+# Tricky URLs for every rule of the URL check: Go's parser, scheme, fragment, the regexps.
+URLS = [
+    MCR,
+    "https://mcr.microsoft.com/",
+    "http://mcr.microsoft.com/v2/x",
+    "HTTPS://mcr.microsoft.com/v2/x",
+    "hTTp://mcr.microsoft.com/v2/x",
+    "https://MCR.microsoft.com/v2/x",
+    "https://evil.example/?mcr.microsoft.com",
+    "https://mcr.microsoft.com.evil.example/x",
+    "https://mcr.microsoft.com@evil.example/x",
+    "https://evil.example/",
+    "HTTPS://evil.example/",
+    "https://EVIL.example/",
+    "https://evil.example:443/",
+    "https://evil.example./",
+    "https://evil.example:/",
+    "https://u@evil.example/",
+    "https://x.example/%65vil",
+    "https://%65vil.example/",
+    "https://a.example/#",
+    "https://a.example/#x",
+    "https://a.example/#%zz",
+    "https://a.example/#%41",
+    "https://a.example/\tb",
+    "https://a.example/\x7f",
+    "https://a.example/#\n",
+    " https://a.example/",
+    "https://a.example/%",
+    "https://a.example/%2",
+    "https://a.example/%zz",
+    "https://a.example/a b{}\\",
+    "https://a.example:99999/",
+    "https://a.example:abc/",
+    "https://a.example:-1/",
+    "https://[::1]/",
+    "https://[::1]:8443/x",
+    "https://[example.com]/",
+    "https://a[b]/",
+    "https://[::1/",
+    "https://[::1]x/",
+    "https://u:p@a.example/",
+    "https://u^@a.example/",
+    "https://%zz@a.example/",
+    "https://a b.example/",
+    "https://ä.example/",
+    "https://a%25b.example/",
+    "https://",
+    "https:///p",
+    "https:foo",
+    "ftp://mcr.microsoft.com/x",
+    "mcr.microsoft.com/x",
+    "1https://x/",
+    ":https://x/",
+    "",
+    "https://a.example/setup.exe",
+    "https://a.example/?q=%zz",
+]
+
+
+def _matrix() -> list[Case]:
+    cases = []
+    for policy_id, validation in POLICIES.items():
+        for number, url in enumerate(URLS):
+            cases.append(Case(f"{policy_id}-url{number}", _foreign(url), validation))
+    return cases
+
+
+# --- descriptor rows of the reference's section 3, per manifest kind -----------------------------
+
+ALLOW_GOOD = _urls(allow=["^https://good/"])
+GOOD, BAD = "https://good/x", "https://bad/x"
+
+
+def _docker(*layers: im.Descriptor) -> Callable[[], im.Image]:
+    return lambda: im.docker_image([*layers, im.layer("base")])
+
+
+def _oci(*layers: im.Descriptor) -> Callable[[], im.Image]:
+    return lambda: im.oci_image([*layers, im.oci_layer("base")])
+
+
+ROWS = [
+    Case("docker-foreign-no-urls", _docker(im.foreign_layer(None)), ALLOW_GOOD),
+    Case("docker-foreign-empty-urls", _docker(im.foreign_layer([])), ALLOW_GOOD),
+    Case("docker-foreign-good", _docker(im.foreign_layer([GOOD])), ALLOW_GOOD),
+    Case("docker-foreign-bad", _docker(im.foreign_layer([BAD])), ALLOW_GOOD),
+    Case("docker-foreign-good-and-bad", _docker(im.foreign_layer([GOOD, BAD])), ALLOW_GOOD),
+    Case("docker-foreign-bad-and-good", _docker(im.foreign_layer([BAD, GOOD])), ALLOW_GOOD),
+    Case("docker-foreign-two-good", _docker(im.foreign_layer([GOOD, GOOD + "2"])), ALLOW_GOOD),
+    Case(
+        "docker-two-foreign-layers-bad",
+        _docker(im.foreign_layer([BAD], seed="f1"), im.foreign_layer([BAD], seed="f2")),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "docker-missing-then-invalid",
+        _docker(im.foreign_layer(None, seed="f1"), im.foreign_layer([BAD], seed="f2")),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "docker-regular-layer-with-bad-urls-unchecked",
+        _docker(im.layer("r", urls=[BAD], upload=False)),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "docker-miscased-foreign-type-unchecked",
+        _docker(
+            im.foreign_layer(
+                [BAD], media_type="application/vnd.docker.image.rootfs.Foreign.diff.tar.gzip"
+            )
+        ),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "docker-oci-nondistributable-type-in-schema2-unchecked",
+        _docker(im.oci_nondistributable_layer([BAD])),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "docker-config-with-bad-urls-unchecked",
+        lambda: im.docker_image(
+            [im.layer("a")],
+            config=im.descriptor(im.DOCKER_CONFIG, b'{"os":"linux"}', urls=[BAD], upload=False),
+        ),
+        ALLOW_GOOD,
+    ),
+    Case("oci-layer-tar-bad", _oci(im.oci_layer("t", compression="none", urls=[BAD])), ALLOW_GOOD),
+    Case("oci-layer-gzip-bad", _oci(im.oci_layer("g", urls=[BAD])), ALLOW_GOOD),
+    Case(
+        "oci-layer-gzip-good-not-uploaded",
+        _oci(im.oci_layer("g", urls=[GOOD], upload=False)),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "oci-layer-zstd-bad-unchecked",
+        _oci(im.oci_layer("z", compression="zstd", urls=[BAD], upload=False)),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "oci-nondist-tar-bad",
+        _oci(im.oci_nondistributable_layer([BAD], compression="none")),
+        ALLOW_GOOD,
+    ),
+    Case("oci-nondist-gzip-bad", _oci(im.oci_nondistributable_layer([BAD])), ALLOW_GOOD),
+    Case("oci-nondist-gzip-good", _oci(im.oci_nondistributable_layer([GOOD])), ALLOW_GOOD),
+    Case(
+        "oci-nondist-zstd-bad-unchecked",
+        _oci(im.oci_nondistributable_layer([BAD], compression="zstd")),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "oci-nondist-no-urls-is-a-blob",
+        _oci(im.oci_nondistributable_layer(None, upload=True)),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "oci-nondist-empty-urls-is-a-blob",
+        _oci(im.oci_nondistributable_layer([], upload=True)),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "oci-docker-foreign-type-unchecked",
+        _oci(im.foreign_layer([BAD])),
+        ALLOW_GOOD,
+    ),
+    Case("oci-default-policy-gzip-layer-url", _oci(im.oci_layer("g", urls=[MCR])), None),
+    Case(
+        "oci-arbitrary-type-with-urls-unchecked",
+        _oci(im.descriptor("application/x-custom", b"x", urls=[BAD], upload=False)),
+        ALLOW_GOOD,
+    ),
+]
+
+
+# --- JSON the registry's Go decoder reads its own way ---------------------------------------------
+
+
+def _raw(text: str) -> Callable[[], im.Image]:
+    return lambda: im.docker_image([im.raw_descriptor(text), im.layer("base")])
+
+
+FT = im.DOCKER_FOREIGN_LAYER
+D = "sha256:" + "ab" * 32
+QUIRKS = [
+    Case(
+        "json-URLS-key",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","URLS":["{BAD}"]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-Urls-key-good",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","Urls":["{GOOD}"]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-long-s-key",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","url\u017f":["{BAD}"]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-urls-null",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","urls":null}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-null-inside-urls",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","urls":[null]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-duplicate-urls-last-wins",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","urls":["{BAD}"],"urls":["{GOOD}"]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-duplicate-urls-null-keeps-earlier",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","urls":["{GOOD}"],"urls":[null]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-escaped-url",
+        _raw(
+            f'{{"mediaType":"{FT}","size":1,"digest":"{D}","urls":["https:\\/\\/good\\/\\u0078"]}}'
+        ),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-urls-wrong-type",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"{D}","urls":"{GOOD}"}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-size-wrong-type",
+        _raw(f'{{"mediaType":"{FT}","size":"1","digest":"{D}","urls":["{GOOD}"]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-digest-html-chars-in-body",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"sha256:<&>","urls":["{BAD}"]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "json-invalid-utf8-in-url",
+        lambda: im.Image(
+            im.docker_image(
+                [im.foreign_layer(["https://good/\u00e9"]), im.layer("b")]
+            ).manifest.replace("\u00e9".encode(), b"\xff"),
+            im.DOCKER_MANIFEST,
+            im.docker_image([im.foreign_layer(["https://good/\u00e9"]), im.layer("b")]).blobs,
+        ),
+        _urls(allow=["^https://good/\ufffd$"]),
+    ),
+]
+
+
+# --- digests, schema version, status ordering ----------------------------------------------------
+
+DIGESTS = [
+    Case(
+        "digest-short-on-regular-layer",
+        _raw(f'{{"mediaType":"{im.DOCKER_LAYER}","size":1,"digest":"sha256:abc"}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "digest-empty-on-regular-layer",
+        _raw(f'{{"mediaType":"{im.DOCKER_LAYER}","size":1,"digest":""}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "digest-unsupported-algorithm",
+        _raw(f'{{"mediaType":"{im.DOCKER_LAYER}","size":1,"digest":"md5:abc"}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "digest-uppercase-hex",
+        _raw(f'{{"mediaType":"{im.DOCKER_LAYER}","size":1,"digest":"sha256:{"AB" * 32}"}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "digest-short-on-foreign-layer-never-read",
+        _raw(f'{{"mediaType":"{FT}","size":1,"digest":"sha256:abc","urls":["{GOOD}"]}}'),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "status-digest-invalid-before-bad-url",
+        lambda: im.docker_image(
+            [
+                im.raw_descriptor(f'{{"mediaType":"{im.DOCKER_LAYER}","size":1,"digest":""}}'),
+                im.foreign_layer([BAD]),
+            ]
+        ),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "status-bad-url-before-digest-invalid",
+        lambda: im.docker_image(
+            [
+                im.foreign_layer([BAD]),
+                im.raw_descriptor(f'{{"mediaType":"{im.DOCKER_LAYER}","size":1,"digest":""}}'),
+            ]
+        ),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "schema-version-3",
+        lambda: im.Image(
+            im.docker_image([im.foreign_layer([GOOD]), im.layer("a")]).manifest.replace(
+                b'"schemaVersion":2', b'"schemaVersion":3'
+            ),
+            im.DOCKER_MANIFEST,
+            im.docker_image([im.foreign_layer([GOOD]), im.layer("a")]).blobs,
+        ),
+        ALLOW_GOOD,
+    ),
+    Case(
+        "media-type-field-contradicts-content-type",
+        lambda: im.Image(
+            im.docker_image([im.foreign_layer([GOOD]), im.layer("a")]).manifest.replace(
+                im.DOCKER_MANIFEST.encode(), im.OCI_MANIFEST.encode(), 1
+            ),
+            im.DOCKER_MANIFEST,
+            im.docker_image([im.foreign_layer([GOOD]), im.layer("a")]).blobs,
+        ),
+        ALLOW_GOOD,
+    ),
+]
+
+
+# --- how the policy is built: lists, flags, regexp syntax, start-up -------------------------------
+
+POLICY_CASES = [
+    Case("deny-only-admits-other-hosts", _foreign(MCR), _urls(deny=["evil"])),
+    Case("deny-only-denies", _foreign("https://evil.example/x"), _urls(deny=["evil"])),
+    Case("empty-lists-allow-nothing", _foreign(MCR), _urls(allow=[], deny=[])),
+    Case("enabled-wins-over-disabled", _foreign(MCR), {"enabled": True, "disabled": True}),
+    Case("disabled-still-requires-urls", _foreign(), {"disabled": True}),
+    Case(
+        "disabled-still-checks-scheme",
+        _foreign("ftp://x/"),
+        {"disabled": True, **_urls(allow=["ftp"])},
+    ),
+    Case(
+        "null-allow-item-matches-everything",
+        _foreign("https://anything.example/"),
+        None,
+        raw_config="validation:\n  manifests:\n    urls:\n      allow:\n        -\n",
+    ),
+    Case(
+        "null-deny-item-denies-everything",
+        _foreign(MCR),
+        None,
+        raw_config="validation:\n  manifests:\n    urls:\n      deny: [~]\n",
+    ),
+    Case(
+        "numeric-pattern-is-its-text",
+        _foreign("https://x/123"),
+        None,
+        raw_config="validation:\n  manifests:\n    urls:\n      allow: [123]\n",
+    ),
+    Case(
+        "two-allow-patterns-or",
+        _foreign("https://b.example/"),
+        _urls(allow=["^https://a", "^https://b"]),
+    ),
+    Case(
+        "inline-flag-scoped-to-its-pattern",
+        _foreign("HTTPS://B.example/"),
+        _urls(allow=["(?i)^https://a", "^HTTPS://b"]),
+    ),
+    Case(
+        "inline-flag-does-not-leak",
+        _foreign("HTTPS://A.example/"),
+        _urls(allow=["^https://b", "(?i)^https://a"]),
+    ),
+    Case(
+        "regexp-digit-class-is-ascii",
+        _foreign("https://x/\u0661"),
+        _urls(allow=[r"^https://x/\d$"]),
+    ),
+    Case(
+        "regexp-word-class-is-ascii", _foreign("https://x/\u00e9"), _urls(allow=[r"^https://x/\w$"])
+    ),
+    Case(
+        "regexp-brace-is-literal", _foreign("https://x/a{,3}"), _urls(allow=[r"^https://x/a{,3}$"])
+    ),
+    Case(
+        "regexp-posix-class", _foreign("https://x/abc"), _urls(allow=[r"^https://x/[[:alpha:]]+$"])
+    ),
+    Case("regexp-quote-meta", _foreign("https://x/a.b"), _urls(allow=[r"^\Qhttps://x/a.b\E$"])),
+    Case("regexp-unicode-class", _foreign("https://x/\u00e9"), _urls(allow=[r"^https://x/\pL$"])),
+    Case("regexp-end-of-text", _foreign("https://x/"), _urls(allow=[r"^https://x/\z"])),
+    Case("regexp-dollar-not-before-newline", _foreign("https://x/"), _urls(allow=[r"/$"])),
+    Case("regexp-ungreedy-flag", _foreign("https://x/"), _urls(allow=[r"(?U)^https://x/a*"])),
+    Case("regexp-hex-escape", _foreign("https://x/A"), _urls(allow=[r"^https://x/\x{41}$"])),
+    Case(
+        "regexp-case-sensitive-by-default",
+        _foreign("https://MCR.microsoft.com/"),
+        _urls(allow=[r"^https://mcr\."]),
+    ),
+    Case(
+        "regexp-dot-unescaped-admits-any-char",
+        _foreign("https://mcrxmicrosoft.com/"),
+        _urls(allow=[r"^https://mcr.microsoft.com/"]),
+    ),
+    Case("regexp-repeat-1000-ok", _foreign("https://x/"), _urls(allow=[r"^https://x/a{0,1000}"])),
+    Case("regexp-empty-pattern-allows-all", _foreign("https://x/"), _urls(allow=[""])),
+]
+
+STARTUP = [
+    Case("startup-lookahead", _foreign(MCR), _urls(allow=["(?=x)"])),
+    Case("startup-lookbehind", _foreign(MCR), _urls(allow=["(?<=x)y"])),
+    Case("startup-backreference", _foreign(MCR), _urls(allow=[r"(a)\1"])),
+    Case("startup-named-group-angle-go119", _foreign(MCR), _urls(allow=["(?<n>a)"])),
+    Case("startup-nested-repeat", _foreign(MCR), _urls(allow=["a**"])),
+    Case("startup-possessive", _foreign(MCR), _urls(allow=["a++"])),
+    Case("startup-repeat-over-1000", _foreign(MCR), _urls(allow=["a{1001}"])),
+    Case("startup-backslash-C", _foreign(MCR), _urls(allow=[r"\C"])),
+    Case("startup-backslash-Z", _foreign(MCR), _urls(allow=[r"a\Z"])),
+    Case("startup-comment-group", _foreign(MCR), _urls(allow=["(?#c)"])),
+    Case("startup-x-flag", _foreign(MCR), _urls(allow=["(?x)a"])),
+    Case("startup-missing-paren", _foreign(MCR), _urls(allow=["(abc"])),
+    Case("startup-unexpected-paren", _foreign(MCR), _urls(allow=["abc)"])),
+    Case("startup-bad-range", _foreign(MCR), _urls(allow=["[z-a]"])),
+    Case("startup-trailing-backslash", _foreign(MCR), _urls(allow=["abc\\"])),
+    Case("accepted-duplicate-group-names", _foreign(MCR), _urls(allow=["ok", "(?P<n>a)(?P<n>b)"])),
+    Case("accepted-posix-word-class-in-deny", _foreign(MCR), _urls(deny=["[[:word:]]"])),
+    Case("startup-quote-swallows-wrapper", _foreign(MCR), _urls(allow=[r"^\Qabc"])),
+    Case(
+        "startup-allow-checked-before-deny", _foreign(MCR), _urls(allow=["(?=a)"], deny=["(?=b)"])
+    ),
+    Case(
+        "startup-bare-string-list",
+        _foreign(MCR),
+        None,
+        raw_config="validation:\n  manifests:\n    urls:\n      allow: '^https://x/'\n",
+    ),
+]
+
+ENV_CASES = [
+    Case(
+        "env-list-overrides-file",
+        _foreign(MCR),
+        _urls(allow=["nothing-matches-this"]),
+        env={"REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW": r"['^https://mcr\.microsoft\.com/']"},
+    ),
+    Case(
+        "env-doubled-backslashes-reject",
+        _foreign(MCR),
+        None,
+        env={"REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW": r"['^https://mcr\\.microsoft\\.com/']"},
+    ),
+    Case(
+        "env-double-quoted-yaml-unescapes",
+        _foreign(MCR),
+        None,
+        env={"REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW": r'["^https://mcr\\.microsoft\\.com/"]'},
+    ),
+    Case(
+        "env-indexed-name-ignored-by-2-8",
+        _foreign(MCR),
+        None,
+        env={"REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW_0": "^https://mcr"},
+    ),
+    Case(
+        "env-disabled",
+        _foreign("https://anything/"),
+        None,
+        env={"REGISTRY_VALIDATION_DISABLED": "true"},
+    ),
+    Case(
+        "env-deny-list",
+        _foreign("https://evil/"),
+        _urls(allow=["^https://"]),
+        env={"REGISTRY_VALIDATION_MANIFESTS_URLS_DENY": "[evil]"},
+    ),
+    Case(
+        "env-plain-scalar-is-config-error",
+        _foreign(MCR),
+        None,
+        env={"REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW": "^https://mcr"},
+    ),
+]
+
+ALL_CASES = [*_matrix(), *ROWS, *QUIRKS, *DIGESTS, *POLICY_CASES, *STARTUP, *ENV_CASES]
+
+
+# --- the comparison ------------------------------------------------------------------------------
+
+
+def _engine_source(case: Case) -> PolicySource:
+    if case.raw_config is not None:
+        source = source_from_config(case.raw_config)
+    elif case.validation is not None:
+        source = source_from_config(yaml.safe_dump({"validation": dict(case.validation)}))
+    else:
+        source = PolicySource()
+    return apply_environment(source, case.env, DISTRIBUTION_2_8) if case.env else source
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    body: bytes
+    layer_errors: tuple[str, ...]
+    startup: str | None
+
+
+def _predict(case: Case, image: im.Image) -> Outcome:
+    try:
+        policy = compile_policy(_engine_source(case), DISTRIBUTION_2_8)
+    except PolicyStartupError as exc:
+        return Outcome(None, b"", (), exc.message)
+    except PolicyConfigError:
+        return Outcome(None, b"", (), "configuration error")
+    try:
+        manifest = parse_manifest(image.manifest, image.media_type)
+    except ManifestInvalid as exc:
+        response = invalid_manifest_response(exc)
+        return Outcome(response.status, response.body, (), None)
+    evaluation = evaluate_manifest(manifest, policy)
+    errors = tuple(ERROR_TEXT[v.verdict] for v in evaluation.failing if v.verdict in ERROR_TEXT)
+    return Outcome(evaluation.response.status, evaluation.response.body, errors, None)
+
+
+def _observe(pool: RegistryPool, case: Case, image: im.Image) -> Outcome:
+    registry = pool.registry_for(case.validation, raw_config=case.raw_config, env=case.env or None)
+    if registry.startup_failure is not None:
+        failure = registry.startup_failure
+        if failure.startswith("configuration error"):
+            failure = "configuration error"
+        return Outcome(None, b"", (), failure)
+    push = im.push_image(registry, registry.new_repo("diff"), image)
+    errors = tuple(e for e in registry.log_errors(push) if e in URL_ERRORS)
+    return Outcome(push.status, push.body, errors, None)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
+def test_engine_predicts_the_registry(case: Case, registry_pool: RegistryPool) -> None:
+    image = case.image()
+    assert _predict(case, image) == _observe(registry_pool, case, image)
+
+
+def test_suite_covers_every_outcome_class() -> None:
+    # A differential suite where everything passes (or everything fails) proves little.
+    kinds = {c.id.split("-")[0] for c in ALL_CASES}
+    assert {
+        "default",
+        "deny",
+        "disabled",
+        "docker",
+        "oci",
+        "json",
+        "digest",
+        "startup",
+        "env",
+    } <= kinds
+    assert len(ALL_CASES) >= 80
+
+
+def test_blog_case_body_is_exact(registry_pool: RegistryPool) -> None:
+    sample = json.loads(
+        __import__("importlib.resources")
+        .resources.files("foreign_explorer")
+        .joinpath("sample", "kubelet-pause.manifest.json")
+        .read_text()
+    )
+    foreign = sample["layers"][0]
+    image = im.docker_image(
+        [
+            im.foreign_layer(foreign["urls"], digest=foreign["digest"], size=foreign["size"]),
+            im.layer("x"),
+        ]
+    )
+    case = Case("blog", lambda: image, None)
+    predicted = _predict(case, image)
+    assert predicted == _observe(registry_pool, case, image)
+    assert predicted.status == 500
+    assert predicted.body == (
+        b'{"errors":[{"code":"UNKNOWN","message":"unknown error"},'
+        b'{"code":"UNKNOWN","message":"unknown error","detail":{}},'
+        b'{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry",'
+        b'"detail":"' + foreign["digest"].encode() + b'"}]}\n'
+    )
