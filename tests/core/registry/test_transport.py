@@ -1,0 +1,257 @@
+"""The transport: schemes, retries with Retry-After, rate limits, redirects, network failures."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from foreign_explorer import __version__
+from foreign_explorer.core.registry import errors as e
+from foreign_explorer.core.registry.transport import (
+    RateLimit,
+    RetryPolicy,
+    Transport,
+    TransportOptions,
+    classify_transport_error,
+    is_loopback,
+    parse_rate_limit,
+    parse_retry_after,
+)
+from tests.servers.scripted import Reply, ScriptedServer, routes
+
+
+class Sleeps:
+    """A fake asyncio.sleep that records how long the transport wanted to wait."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def _transport(sleeps: Sleeps | None = None, **options: object) -> Transport:
+    return Transport(TransportOptions(**options), sleep=sleeps or Sleeps())  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def other_host() -> Iterator[ScriptedServer]:
+    """A second server on 127.0.0.2: another host, as blob storage or a CDN would be."""
+    with ScriptedServer(routes({"/blob": Reply(200, b"blob bytes")}), host="127.0.0.2") as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True),
+        ("LOCALHOST:5000", True),
+        ("127.0.0.1:5000", True),
+        ("127.8.9.10", True),
+        ("[::1]:5000", True),
+        ("::1", True),
+        ("registry-1.docker.io", False),
+        ("10.0.0.1:5000", False),
+        ("localhost.example.com", False),
+        ("[::2]:443", False),
+    ],
+)
+def test_loopback_hosts_are_recognised_like_docker(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_https_by_default_plain_http_for_loopback_or_when_asked() -> None:
+    auto = _transport()
+    assert auto.base_url("ghcr.io") == "https://ghcr.io"
+    assert auto.base_url("127.0.0.1:5000") == "http://127.0.0.1:5000"
+    assert auto.base_url("localhost:5000") == "http://localhost:5000"
+    assert _transport(plain_http=True).scheme_for("registry.lan:5000") == "http"
+    assert _transport(plain_http=False).scheme_for("127.0.0.1:5000") == "https"
+
+
+def test_rate_limit_headers_are_read_with_their_window() -> None:
+    limit = parse_rate_limit(
+        {"ratelimit-limit": "100;w=21600", "ratelimit-remaining": "76;w=21600"}
+    )
+    assert limit == RateLimit(100, 76, 21600)
+    assert limit.describe() == "76 of 100 pulls left per 6 h"
+    assert parse_rate_limit({}) is None
+    assert parse_rate_limit({"ratelimit-remaining": "0"}) == RateLimit(None, 0, None)
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    now = 1_800_000_000.0
+    assert parse_retry_after("7", now) == 7.0
+    date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now + 90))
+    assert parse_retry_after(date, now) == pytest.approx(90.0)
+    assert parse_retry_after("soon", now) is None
+    assert parse_retry_after(None, now) is None
+
+
+async def test_user_agent_names_the_tool_and_version() -> None:
+    with ScriptedServer(routes({"/v2/": Reply(200, b"{}")})) as server:
+        transport = _transport()
+        await transport.send("GET", server.url + "/v2/")
+        await transport.aclose()
+    assert server.requests[0].headers["user-agent"] == f"foreign-explorer/{__version__}"
+
+
+async def test_429_is_retried_after_the_time_retry_after_asks() -> None:
+    replies = [Reply(429, b"slow down", (("Retry-After", "2"),)), Reply(200, b"ok")]
+    sleeps = Sleeps()
+    with ScriptedServer(routes({"/x": replies})) as server:
+        transport = _transport(sleeps)
+        response = await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert response.status == 200 and response.body == b"ok"
+    assert sleeps.calls == [2.0]
+    assert transport.request_count == 2
+
+
+async def test_5xx_is_retried_with_exponential_backoff() -> None:
+    replies = [Reply(503), Reply(502), Reply(504), Reply(200, b"ok")]
+    sleeps = Sleeps()
+    with ScriptedServer(routes({"/x": replies})) as server:
+        transport = _transport(sleeps, retry=RetryPolicy(base_delay=0.5, max_delay=8))
+        response = await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert response.status == 200
+    assert sleeps.calls == [0.5, 1.0, 2.0]
+
+
+async def test_persistent_5xx_gives_up_after_the_attempt_budget() -> None:
+    sleeps = Sleeps()
+    with ScriptedServer(routes({"/x": Reply(503)})) as server:
+        transport = _transport(sleeps, retry=RetryPolicy(max_attempts=3, base_delay=0.1))
+        with pytest.raises(e.ServerError) as caught:
+            await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert caught.value.status == 503
+    assert "kept answering HTTP 503 (3 attempts)" in str(caught.value)
+    assert len(server.requests) == 3
+    assert sleeps.calls == [0.1, 0.2]
+
+
+async def test_retry_after_beyond_the_budget_fails_at_once_with_the_reset_time() -> None:
+    headers = (
+        ("Retry-After", "3600"),
+        ("RateLimit-Limit", "100;w=21600"),
+        ("RateLimit-Remaining", "0;w=21600"),
+    )
+    sleeps = Sleeps()
+    with ScriptedServer(routes({"/x": Reply(429, b"", headers)})) as server:
+        transport = _transport(sleeps)
+        before = time.time()
+        with pytest.raises(e.RateLimited) as caught:
+            await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    message = str(caught.value)
+    assert sleeps.calls == []
+    assert len(server.requests) == 1
+    assert "is rate-limiting pulls (429 after 1 attempt) (0 of 100 pulls left per 6 h)" in message
+    assert "try again after" in message and "UTC (in 1 h)" in message
+    assert caught.value.retry_at is not None
+    assert caught.value.retry_at == pytest.approx(before + 3600, abs=5)
+    assert transport.rate_limit == RateLimit(100, 0, 21600)
+
+
+async def test_rate_limit_of_the_last_answer_is_exposed() -> None:
+    headers = (("RateLimit-Limit", "200;w=21600"), ("RateLimit-Remaining", "199;w=21600"))
+    with ScriptedServer(routes({"/x": Reply(200, b"{}", headers)})) as server:
+        transport = _transport()
+        await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert transport.rate_limit == RateLimit(200, 199, 21600)
+
+
+async def test_authorization_is_not_forwarded_on_a_redirect_to_another_host(
+    other_host: ScriptedServer,
+) -> None:
+    redirect = Reply(307, b"", (("Location", other_host.url + "/blob"),))
+    with ScriptedServer(routes({"/v2/r/blobs/x": redirect})) as server:
+        transport = _transport()
+        response = await transport.send(
+            "GET", server.url + "/v2/r/blobs/x", authorization="Bearer secret-token-123"
+        )
+        await transport.aclose()
+    assert response.body == b"blob bytes"
+    assert server.requests[0].headers["authorization"] == "Bearer secret-token-123"
+    assert "authorization" not in other_host.requests[0].headers
+    assert [r.purpose for r in transport.requests] == ["request", "request (redirected)"]
+
+
+async def test_authorization_follows_a_redirect_on_the_same_origin() -> None:
+    with ScriptedServer(routes({})) as server:
+        server.handler = routes(
+            {"/a": Reply(302, b"", (("Location", "/b"),)), "/b": Reply(200, b"here")}
+        )
+        transport = _transport()
+        response = await transport.send("GET", server.url + "/a", authorization="Basic abc")
+        await transport.aclose()
+    assert response.body == b"here"
+    assert server.requests[1].headers["authorization"] == "Basic abc"
+
+
+async def test_truncated_body_is_a_clear_error() -> None:
+    reply = Reply(200, b"x" * 1000, truncate_to=10)
+    with ScriptedServer(routes({"/x": reply})) as server:
+        transport = _transport()
+        with pytest.raises(e.TruncatedResponse, match="closed the connection mid-answer"):
+            await transport.send("GET", server.url + "/x", max_bytes=10_000)
+        await transport.aclose()
+
+
+async def test_slow_answer_times_out() -> None:
+    with ScriptedServer(routes({"/x": Reply(200, b"late", delay=1.0)})) as server:
+        transport = _transport(read_timeout=0.2)
+        with pytest.raises(e.RegistryTimeout) as caught:
+            await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert str(caught.value) == f"timed out waiting for http://127.0.0.1:{server.port}"
+
+
+async def test_connection_refused_is_named() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    transport = _transport()
+    with pytest.raises(e.ConnectionRefused) as caught:
+        await transport.send("GET", f"http://127.0.0.1:{port}/v2/")
+    await transport.aclose()
+    assert str(caught.value) == (
+        f"connection to http://127.0.0.1:{port} refused: is the registry running?"
+    )
+
+
+def test_dns_failure_is_named() -> None:
+    cause = socket.gaierror(-2, "Name or service not known")
+    try:
+        try:
+            raise cause
+        except socket.gaierror as inner:
+            raise httpx.ConnectError("[Errno -2] Name or service not known") from inner
+    except httpx.ConnectError as exc:
+        error = classify_transport_error(exc, "https://no-such-registry.invalid/v2/")
+    assert isinstance(error, e.DNSError)
+    assert str(error) == (
+        "cannot resolve host 'no-such-registry.invalid': check the registry name and your DNS"
+    )
+
+
+async def test_oversized_answer_stops_reading_at_the_cap() -> None:
+    body = b"y" * 100_000
+    for reply in (Reply(200, body), Reply(200, body, chunked=True)):
+        with ScriptedServer(routes({"/x": reply})) as server:
+            transport = _transport()
+            with pytest.raises(e.ManifestTooLarge, match="over"):
+                await transport.send(
+                    "GET",
+                    server.url + "/x",
+                    max_bytes=1000,
+                    on_too_large=lambda size: e.ManifestTooLarge(f"over the cap ({size})"),
+                )
+            await transport.aclose()

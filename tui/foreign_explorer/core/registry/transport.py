@@ -1,0 +1,487 @@
+"""HTTP for the registry client: one shared httpx.AsyncClient, retries, redirects, size caps.
+
+Everything a request can go through (DNS, TLS, timeouts, 429/5xx, truncated bodies) ends up
+either as a `Response` or as one typed `RegistryError` with a one-line message. This layer
+knows nothing about tokens: it sends an `Authorization` header only to the origin the caller
+names, and drops it on any hop to another origin.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from foreign_explorer import __version__
+from foreign_explorer.core.registry import errors as e
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+USER_AGENT = f"foreign-explorer/{__version__}"
+MAX_REDIRECTS = 5
+# Error bodies are only read for the registry's error code and a line of text.
+ERROR_BODY_CAP = 64 * 1024
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_RETRIED = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff for 429 and 502/503/504."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    # Total time spent sleeping for one request; a Retry-After beyond it fails at once.
+    max_total: float = 30.0
+
+
+@dataclass(frozen=True)
+class TransportOptions:
+    insecure: bool = False
+    # None: plain HTTP for loopback hosts only (as docker does); True: for every host;
+    # False: HTTPS even on loopback.
+    plain_http: bool | None = None
+    ca_file: str | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    # Proxies (HTTPS_PROXY, NO_PROXY, ...) and SSL_CERT_FILE / SSL_CERT_DIR from the environment.
+    trust_env: bool = True
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Docker Hub's `RateLimit-Limit: 100;w=21600` and `RateLimit-Remaining: 76;w=21600`."""
+
+    limit: int | None
+    remaining: int | None
+    window_seconds: int | None
+
+    def describe(self) -> str:
+        window = f" per {_duration(self.window_seconds)}" if self.window_seconds else ""
+        if self.limit is None:
+            return f"{self.remaining} pulls left{window}"
+        return f"{self.remaining} of {self.limit} pulls left{window}"
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One HTTP exchange, for the request counter (no headers, no query: nothing secret)."""
+
+    method: str
+    url: str
+    status: int | None
+    purpose: str
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    url: str
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-cased."""
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def origin_of(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) the way browsers and httpx compare origins for credentials."""
+    import httpx
+
+    parsed = httpx.URL(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return parsed.scheme, parsed.host.lower(), port
+
+
+def split_host_port(host: str) -> tuple[str, str | None]:
+    """`[::1]:5000` -> (`::1`, `5000`); `example.com` -> (`example.com`, None)."""
+    if host.startswith("["):
+        end = host.find("]")
+        rest = host[end + 1 :]
+        return host[1:end], (rest[1:] if rest.startswith(":") else None)
+    if host.count(":") > 1:
+        return host, None  # a bare IPv6 address has no port
+    name, sep, port = host.rpartition(":")
+    return (name, port) if sep else (host, None)
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 and ::1: the hosts docker talks to over plain HTTP unasked."""
+    name, _ = split_host_port(host)
+    if name.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
+    def number_and_window(value: str | None) -> tuple[int | None, int | None]:
+        if value is None:
+            return None, None
+        head, *params = value.split(";")
+        window = None
+        for param in params:
+            key, _, val = param.strip().partition("=")
+            if key.strip().lower() == "w" and val.strip().isdigit():
+                window = int(val.strip())
+        head = head.strip().split(",", 1)[0].strip()
+        return (int(head) if head.isdigit() else None), window
+
+    limit, limit_window = number_and_window(headers.get("ratelimit-limit"))
+    remaining, remaining_window = number_and_window(headers.get("ratelimit-remaining"))
+    if limit is None and remaining is None:
+        return None
+    return RateLimit(limit, remaining, limit_window or remaining_window)
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from `Retry-After` (delta seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    import email.utils
+
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds % 3600 == 0 and seconds >= 3600:
+        return f"{seconds // 3600} h"
+    if seconds >= 120:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
+
+
+def _clock_text(unix: float) -> str:
+    return time.strftime("%H:%M:%S UTC", time.gmtime(unix))
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        stack.extend([current.__cause__, current.__context__])
+    return seen
+
+
+def classify_transport_error(exc: Exception, url: str) -> e.RegistryError:
+    """Turn an httpx exception into one typed error that says what to do about it."""
+    import socket
+    import ssl
+
+    import httpx
+
+    target = _display_origin(url)
+    chain = _exception_chain(exc)
+    if any(isinstance(c, ssl.SSLCertVerificationError) for c in chain):
+        reason = next(
+            (c.verify_message for c in chain if isinstance(c, ssl.SSLCertVerificationError)),
+            "",
+        )
+        detail = f" ({e.one_line(str(reason))})" if reason else ""
+        return e.TLSError(
+            f"TLS certificate of {target} is not trusted{detail}; pass --ca-file with the CA "
+            "that signed it, or --insecure to skip verification"
+        )
+    if any(isinstance(c, ssl.SSLError) for c in chain):
+        ssl_error = next(c for c in chain if isinstance(c, ssl.SSLError))
+        reason = getattr(ssl_error, "reason", None) or type(ssl_error).__name__
+        return e.TLSError(
+            f"TLS handshake with {target} failed ({e.one_line(str(reason))}); if it serves "
+            "plain HTTP, pass --plain-http; for a private CA, --ca-file or --insecure"
+        )
+    if any(isinstance(c, socket.gaierror) for c in chain):
+        host = httpx.URL(url).host
+        return e.DNSError(f"cannot resolve host {host!r}: check the registry name and your DNS")
+    if any(isinstance(c, ConnectionRefusedError) for c in chain):
+        return e.ConnectionRefused(f"connection to {target} refused: is the registry running?")
+    if isinstance(exc, httpx.TimeoutException):
+        phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for"
+        return e.RegistryTimeout(f"timed out {phase} {target}")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return e.TruncatedResponse(
+            f"{target} closed the connection mid-answer ({e.one_line(str(exc), 120)})"
+        )
+    if isinstance(exc, httpx.ConnectError):
+        return e.NetworkError(f"cannot connect to {target}: {e.one_line(str(exc), 120)}")
+    return e.NetworkError(f"request to {target} failed: {e.one_line(str(exc) or repr(exc), 120)}")
+
+
+def _display_origin(url: str) -> str:
+    scheme, host, port = origin_of(url)
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{port}"
+
+
+def _build_ssl_context(options: TransportOptions) -> ssl.SSLContext | bool:
+    import httpx
+
+    if options.insecure:
+        return False
+    if options.ca_file is None:
+        return True
+    context = httpx.create_ssl_context(verify=True, trust_env=options.trust_env)
+    try:
+        context.load_verify_locations(cafile=os.fspath(options.ca_file))
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise e.TLSError(
+            f"cannot use CA file {options.ca_file}: {e.one_line(str(reason), 120)}"
+        ) from None
+    return context
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Transport:
+    """Sends requests through one lazily opened httpx.AsyncClient and counts them."""
+
+    def __init__(
+        self,
+        options: TransportOptions | None = None,
+        *,
+        sleep: Sleep | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.options = options or TransportOptions()
+        self._client: httpx.AsyncClient | None = None
+        self._client_loop: object = None
+        self._sleep: Sleep | None = sleep
+        self._clock = clock
+        self.requests: list[RequestRecord] = []
+        self.rate_limit: RateLimit | None = None
+
+    async def _pause(self, seconds: float) -> None:
+        if self._sleep is not None:
+            await self._sleep(seconds)
+            return
+        import asyncio
+
+        await asyncio.sleep(seconds)
+
+    @property
+    def request_count(self) -> int:
+        return len(self.requests)
+
+    def scheme_for(self, host: str) -> str:
+        plain = self.options.plain_http
+        if plain is None:
+            plain = is_loopback(host)
+        return "http" if plain else "https"
+
+    def base_url(self, host: str) -> str:
+        return f"{self.scheme_for(host)}://{host}"
+
+    def _get_client(self) -> httpx.AsyncClient:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self._client is not None and (self._client.is_closed or self._client_loop is not loop):
+            # A client's connections belong to the loop that opened them.
+            self._client = None
+        if self._client is None:
+            import httpx
+
+            self._client_loop = loop
+
+            timeout = httpx.Timeout(
+                self.options.read_timeout,
+                connect=self.options.connect_timeout,
+                read=self.options.read_timeout,
+                write=self.options.read_timeout,
+                pool=self.options.connect_timeout,
+            )
+            self._client = httpx.AsyncClient(
+                verify=_build_ssl_context(self.options),
+                timeout=timeout,
+                trust_env=self.options.trust_env,
+                follow_redirects=False,
+                headers={"User-Agent": USER_AGENT},
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        authorization: str | None = None,
+        data: Mapping[str, str] | None = None,
+        max_bytes: int = ERROR_BODY_CAP,
+        purpose: str = "request",
+        on_too_large: Callable[[int | None], e.RegistryError] | None = None,
+    ) -> Response:
+        """One logical request: retried on 429/5xx, redirects followed, body capped.
+
+        `authorization` goes only to the origin of `url`; a redirect elsewhere drops it.
+        Bodies of 2xx answers are read up to `max_bytes`; past it `on_too_large` is raised.
+        """
+        retry = self.options.retry
+        slept = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            response = await self._follow(
+                method, url, headers, authorization, data, max_bytes, purpose, on_too_large
+            )
+            if response.status not in _RETRIED:
+                return response
+            now = self._clock()
+            wait = parse_retry_after(response.headers.get("retry-after"), now)
+            backoff = min(retry.max_delay, retry.base_delay * (2 ** (attempt - 1)))
+            delay = backoff if wait is None else wait
+            if attempt >= retry.max_attempts or slept + delay > retry.max_total:
+                raise self._gave_up(response, attempt, wait, now)
+            await self._pause(delay)
+            slept += delay
+
+    def _gave_up(
+        self, response: Response, attempts: int, wait: float | None, now: float
+    ) -> e.RegistryError:
+        target = _display_origin(response.url)
+        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+        if response.status == 429:
+            retry_at = None if wait is None else now + wait
+            when = (
+                f"; try again after {_clock_text(retry_at)} (in {_duration(wait or 0)})"
+                if retry_at is not None
+                else ""
+            )
+            limits = parse_rate_limit(response.headers)
+            quota = f" ({limits.describe()})" if limits is not None else ""
+            return e.RateLimited(
+                f"{target} is rate-limiting pulls (429 after {tries}){quota}{when}",
+                429,
+                retry_at,
+            )
+        return e.ServerError(
+            f"{target} kept answering HTTP {response.status} ({tries}); the registry or a "
+            "proxy in front of it is unavailable",
+            response.status,
+        )
+
+    async def _follow(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        authorization: str | None,
+        data: Mapping[str, str] | None,
+        max_bytes: int,
+        purpose: str,
+        on_too_large: Callable[[int | None], e.RegistryError] | None,
+    ) -> Response:
+        import httpx
+
+        credential_origin = origin_of(url) if authorization else None
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            sent = dict(headers or {})
+            # Bearer tokens and passwords belong to one origin; blob storage and CDNs get none.
+            if credential_origin is not None and origin_of(current) == credential_origin:
+                sent["Authorization"] = authorization  # type: ignore[assignment]
+            response = await self._exchange(
+                method, current, sent, data, max_bytes, purpose, on_too_large
+            )
+            if response.status not in _REDIRECTS or "location" not in response.headers:
+                return response
+            current = str(httpx.URL(current).join(response.headers["location"]))
+            if response.status == 303 or (response.status in (301, 302) and method == "POST"):
+                method, data = "GET", None
+            purpose = f"{purpose} (redirected)"
+        raise e.ProtocolError(f"more than {MAX_REDIRECTS} redirects from {_display_origin(url)}")
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: Mapping[str, str] | None,
+        max_bytes: int,
+        purpose: str,
+        on_too_large: Callable[[int | None], e.RegistryError] | None,
+    ) -> Response:
+        import httpx
+
+        client = self._get_client()
+        record_url = url.split("?", 1)[0]
+        status: int | None = None
+        try:
+            async with client.stream(method, url, headers=headers, data=data) as stream:
+                status = stream.status_code
+                if rate := parse_rate_limit(stream.headers):
+                    self.rate_limit = rate
+                cap = max_bytes if 200 <= status < 300 else ERROR_BODY_CAP
+                body = await _read_capped(stream, cap, status, on_too_large)
+                return Response(status, stream.headers, body, str(stream.url))
+        except httpx.HTTPError as exc:
+            raise classify_transport_error(exc, url) from None
+        except httpx.InvalidURL:
+            raise e.ProtocolError(f"invalid URL for {purpose}: {e.one_line(url, 120)}") from None
+        finally:
+            self.requests.append(RequestRecord(method, record_url, status, purpose))
+
+
+async def _read_capped(
+    stream: httpx.Response,
+    cap: int,
+    status: int,
+    on_too_large: Callable[[int | None], e.RegistryError] | None,
+) -> bytes:
+    declared = stream.headers.get("content-length")
+    declared_size = int(declared) if declared and declared.isdigit() else None
+    success = 200 <= status < 300
+    if success and declared_size is not None and declared_size > cap:
+        raise _too_large(on_too_large, declared_size, cap)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in stream.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            if success:
+                raise _too_large(on_too_large, declared_size, cap)
+            # Error pages only need their beginning.
+            chunks.append(chunk[: cap - (size - len(chunk))])
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(
+    on_too_large: Callable[[int | None], e.RegistryError] | None, declared: int | None, cap: int
+) -> e.RegistryError:
+    if on_too_large is not None:
+        return on_too_large(declared)
+    return e.ProtocolError(f"answer larger than {cap} bytes; stopped reading")
