@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.digests import INVALID_FORMAT, validate_digest
@@ -55,6 +55,8 @@ class PreparedUrl:
     url: str
     reason: Reason | None
     message: str | None
+    # UTF-8 of the URL, for RE2 without a conversion per keystroke.
+    data: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class PreparedDescriptor:
     urls: tuple[PreparedUrl, ...]
     # go-digest's error, when the registry validates this descriptor's digest and it fails.
     digest_error: str | None
+    # What the registry answers for this descriptor, by verdict (computed once per image).
+    errors: dict[Verdict, tuple[RegistryError, ...]]
 
     @property
     def url_checked(self) -> bool:
@@ -111,14 +115,33 @@ class DescriptorVerdict:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """One policy over one prepared manifest.
+
+    The verdict of each descriptor and the response are computed eagerly (cheap); the
+    per-descriptor and per-URL detail objects only when asked for, so that re-evaluating a
+    large mirror list on every keystroke stays fast.
+    """
+
     policy: Policy
-    manifest: Manifest
-    descriptors: tuple[DescriptorVerdict, ...]
+    prepared: PreparedManifest
+    kinds: tuple[Verdict, ...]
     response: PushResponse
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.prepared.manifest
 
     @property
     def accepted(self) -> bool:
         return self.response.accepted
+
+    @cached_property
+    def descriptors(self) -> tuple[DescriptorVerdict, ...]:
+        cache: dict[str, UrlVerdict] = {}
+        return tuple(
+            _descriptor_verdict(d, kind, self.policy, cache)
+            for d, kind in zip(self.prepared.descriptors, self.kinds, strict=True)
+        )
 
     @property
     def failing(self) -> tuple[DescriptorVerdict, ...]:
@@ -126,13 +149,12 @@ class Evaluation:
 
     @property
     def summary(self) -> str:
-        """`invalid URL on layer 0` / `1 of 6 layers blocked` style reason phrase."""
-        failing = self.failing
-        if not failing:
-            return "accepted"
-        first = failing[0]
-        text = ERROR_TEXT.get(first.verdict, first.verdict.value.replace("-", " "))
-        return f"{text.replace(' on layer', ' on')} {first.descriptor.label}"
+        """`invalid URL on layer 0` style reason phrase for the first failing descriptor."""
+        for prepared, kind in zip(self.prepared.descriptors, self.kinds, strict=True):
+            if kind is not Verdict.OK:
+                text = ERROR_TEXT.get(kind, kind.value.replace("-", " "))
+                return f"{text.replace(' on layer', ' on')} {prepared.descriptor.label}"
+        return "accepted"
 
 
 def registry_checks(descriptor: Descriptor, kind: Kind, profile: Profile) -> tuple[Check, ...]:
@@ -180,7 +202,7 @@ def prepare_url(url: str, go: tuple[int, int, int]) -> PreparedUrl:
         return PreparedUrl(url, Reason.SCHEME, f"scheme {shown} is not http or https")
     if parsed.fragment:
         return PreparedUrl(url, Reason.FRAGMENT, f"has a fragment (#{parsed.fragment})")
-    return PreparedUrl(url, None, None)
+    return PreparedUrl(url, None, None, url.encode("utf-8", "replace"))
 
 
 def _schema_error(manifest: Manifest) -> str | None:
@@ -195,12 +217,14 @@ def prepare(manifest: Manifest, profile: Profile) -> PreparedManifest:
     for descriptor in manifest.descriptors:
         checks = registry_checks(descriptor, manifest.kind, profile)
         urls = tuple(prepare_url(u, profile.go) for u in descriptor.urls or ())
+        digest_error = _digest_error(descriptor, checks, profile)
         prepared.append(
             PreparedDescriptor(
                 descriptor=descriptor,
                 checks=checks,
                 urls=urls,
-                digest_error=_digest_error(descriptor, checks, profile),
+                digest_error=digest_error,
+                errors=_descriptor_errors(descriptor, digest_error, profile),
             )
         )
     return PreparedManifest(manifest, profile, tuple(prepared), _schema_error(manifest))
@@ -210,11 +234,12 @@ def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
     if prepared.reason is not None:
         return UrlVerdict(prepared.url, False, prepared.reason, prepared.message or "")
     url = prepared.url
-    allow, deny = policy.allow, policy.deny
+    allow, deny, matcher = policy.allow, policy.deny, policy.matcher
+    hits = matcher.matching_bytes(prepared.data) if matcher is not None else []
+    split = policy.allow_count
     allowed_by = span = None
     if allow is not None:
-        hits = allow.matching(url)
-        if not hits:
+        if not hits or hits[0] >= split:
             if allow.implicit:
                 message = (
                     "no allow pattern: with an empty allow and deny list the registry "
@@ -225,12 +250,10 @@ def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
             return UrlVerdict(url, False, Reason.NOT_ALLOWED, message)
         allowed_by = hits[0]
         span = allow.patterns[allowed_by].search(url)
-    if deny is not None:
-        hits = deny.matching(url)
-        if hits:
-            index = hits[0]
-            message = f"denied by deny[{index}] {deny.patterns[index].pattern}"
-            return UrlVerdict(url, False, Reason.DENIED, message, allowed_by, index, span)
+    if deny is not None and hits and hits[-1] >= split:
+        index = next(h for h in hits if h >= split) - split
+        message = f"denied by deny[{index}] {deny.patterns[index].pattern}"
+        return UrlVerdict(url, False, Reason.DENIED, message, allowed_by, index, span)
     if allowed_by is not None:
         assert allow is not None
         message = f"allowed by allow[{allowed_by}] {allow.patterns[allowed_by].pattern}"
@@ -242,7 +265,7 @@ def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
 
 
 def _failure_errors(
-    verdict: Verdict, descriptor: Descriptor, text: str, profile: Profile
+    descriptor: Descriptor, text: str, profile: Profile
 ) -> tuple[RegistryError, ...]:
     second = detail(text) if profile.error_detail_is_text else EMPTY_DETAIL
     return (
@@ -252,55 +275,78 @@ def _failure_errors(
     )
 
 
+def _descriptor_errors(
+    descriptor: Descriptor, digest_error: str | None, profile: Profile
+) -> dict[Verdict, tuple[RegistryError, ...]]:
+    errors = {
+        verdict: _failure_errors(descriptor, text, profile) for verdict, text in ERROR_TEXT.items()
+    }
+    if digest_error == INVALID_FORMAT:
+        errors[Verdict.INVALID_DIGEST] = (
+            RegistryError("DIGEST_INVALID"),
+            RegistryError("MANIFEST_BLOB_UNKNOWN", detail(descriptor.digest)),
+        )
+    elif digest_error is not None:
+        errors[Verdict.INVALID_DIGEST] = _failure_errors(descriptor, digest_error, profile)
+    return errors
+
+
 def _descriptor_verdict(
-    prepared: PreparedDescriptor, policy: Policy, cache: dict[str, UrlVerdict]
+    prepared: PreparedDescriptor, kind: Verdict, policy: Policy, cache: dict[str, UrlVerdict]
 ) -> DescriptorVerdict:
-    descriptor, checks, profile = prepared.descriptor, prepared.checks, policy.profile
+    descriptor, checks = prepared.descriptor, prepared.checks
     urls: list[UrlVerdict] = []
     for item in prepared.urls:
         verdict = cache.get(item.url)
         if verdict is None:
             verdict = cache[item.url] = _url_verdict(item, policy)
         urls.append(verdict)
-    if prepared.digest_error is not None:
+    if kind is Verdict.OK:
+        message = _ok_message(checks)
+    elif kind is Verdict.INVALID_DIGEST:
         message = f"digest {descriptor.digest!r}: {prepared.digest_error}"
-        if prepared.digest_error == INVALID_FORMAT:
-            errors: tuple[RegistryError, ...] = (
-                RegistryError("DIGEST_INVALID"),
-                RegistryError("MANIFEST_BLOB_UNKNOWN", detail(descriptor.digest)),
-            )
-        else:
-            errors = _failure_errors(
-                Verdict.INVALID_DIGEST, descriptor, prepared.digest_error, profile
-            )
-        return DescriptorVerdict(
-            descriptor, checks, Verdict.INVALID_DIGEST, tuple(urls), message, errors
-        )
-    if prepared.url_checked:
-        if not descriptor.has_urls:
-            if descriptor.media_type == mt.DOCKER_FOREIGN_LAYER:
-                verdict_kind = Verdict.MISSING_URL
-                errors = _failure_errors(
-                    verdict_kind, descriptor, ERROR_TEXT[verdict_kind], profile
-                )
-                message = "foreign layer without urls: the registry requires at least one"
-                return DescriptorVerdict(descriptor, checks, verdict_kind, (), message, errors)
-        else:
-            bad = [u for u in urls if not u.ok]
-            if bad:
-                verdict_kind = Verdict.INVALID_URL
-                errors = _failure_errors(
-                    verdict_kind, descriptor, ERROR_TEXT[verdict_kind], profile
-                )
-                count = f"{len(bad)} of {len(urls)} URLs" if len(urls) > 1 else "its URL"
-                message = f"{count} rejected: {bad[0].message}"
-                return DescriptorVerdict(
-                    descriptor, checks, verdict_kind, tuple(urls), message, errors
-                )
-    message = _ok_message(checks)
-    return DescriptorVerdict(descriptor, checks, Verdict.OK, tuple(urls), message, ())
+    elif kind is Verdict.MISSING_URL:
+        message = "foreign layer without urls: the registry requires at least one"
+    else:
+        bad = [u for u in urls if not u.ok]
+        count = f"{len(bad)} of {len(urls)} URLs" if len(urls) > 1 else "its URL"
+        message = f"{count} rejected: {bad[0].message}"
+    errors = () if kind is Verdict.OK else prepared.errors[kind]
+    return DescriptorVerdict(descriptor, checks, kind, tuple(urls), message, errors)
 
 
+def _kinds(prepared: PreparedManifest, policy: Policy) -> tuple[Verdict, ...]:
+    """The hot path: each descriptor's verdict, with one RE2 set call per distinct URL."""
+    matcher, split = policy.matcher, policy.allow_count
+    has_allow, has_deny = policy.allow is not None, policy.deny is not None
+    url_ok: dict[str, bool] = {}
+    kinds: list[Verdict] = []
+    for item in prepared.descriptors:
+        kind = Verdict.OK
+        if item.digest_error is not None:
+            kind = Verdict.INVALID_DIGEST
+        elif item.url_checked:
+            if not item.urls:
+                kind = Verdict.MISSING_URL
+            for url in item.urls:
+                ok = url_ok.get(url.url)
+                if ok is None:
+                    if url.reason is not None:
+                        ok = False
+                    else:
+                        hits = matcher.matching_bytes(url.data) if matcher is not None else ()
+                        ok = not (has_allow and (not hits or hits[0] >= split)) and not (
+                            has_deny and hits and hits[-1] >= split
+                        )
+                    url_ok[url.url] = ok
+                if not ok:
+                    kind = Verdict.INVALID_URL
+                    break
+        kinds.append(kind)
+    return tuple(kinds)
+
+
+@lru_cache(maxsize=16)
 def _ok_message(checks: tuple[Check, ...]) -> str:
     if not checks:
         return "not checked: the registry ignores this descriptor's urls and blob"
@@ -316,14 +362,19 @@ def evaluate(prepared: PreparedManifest, policy: Policy) -> Evaluation:
     """Run the policy over a prepared manifest; the result carries the exact push response."""
     if prepared.profile != policy.profile:
         prepared = prepare(prepared.manifest, policy.profile)
-    cache: dict[str, UrlVerdict] = {}
-    verdicts = tuple(_descriptor_verdict(d, policy, cache) for d in prepared.descriptors)
+    kinds = _kinds(prepared, policy)
     if prepared.schema_error is not None:
         value = prepared.schema_error if policy.profile.error_detail_is_text else {}
         response = PushResponse((RegistryError("UNKNOWN", go_marshal(value)),))
     else:
-        response = PushResponse(tuple(e for v in verdicts for e in v.errors))
-    return Evaluation(policy, prepared.manifest, verdicts, response)
+        errors = [
+            error
+            for item, kind in zip(prepared.descriptors, kinds, strict=True)
+            if kind is not Verdict.OK
+            for error in item.errors[kind]
+        ]
+        response = PushResponse(tuple(errors))
+    return Evaluation(policy, prepared, kinds, response)
 
 
 def invalid_manifest_response(error: ManifestInvalid) -> PushResponse:

@@ -135,6 +135,12 @@ class Policy:
     profile: Profile
     allow: PatternList | None
     deny: PatternList | None
+    # allow and deny patterns in one RE2 set: one call per URL answers both lists.
+    matcher: PatternSet | None = None
+
+    @property
+    def allow_count(self) -> int:
+        return len(self.allow.patterns) if self.allow is not None else 0
 
     @property
     def enabled(self) -> bool:
@@ -151,10 +157,18 @@ def compile_policy(source: PolicySource, profile: Profile) -> Policy:
         return Policy(source=source, profile=profile, allow=None, deny=None)
     if not source.allow and not source.deny:
         implicit = _compile_list("allow", (DEFAULT_ALLOW,), profile, implicit=True)
-        return Policy(source=source, profile=profile, allow=implicit, deny=None)
+        return _with_matcher(Policy(source=source, profile=profile, allow=implicit, deny=None))
     allow = _compile_list("allow", source.allow, profile) if source.allow else None
     deny = _compile_list("deny", source.deny, profile) if source.deny else None
-    return Policy(source=source, profile=profile, allow=allow, deny=deny)
+    return _with_matcher(Policy(source=source, profile=profile, allow=allow, deny=deny))
+
+
+def _with_matcher(policy: Policy) -> Policy:
+    patterns = [
+        *(policy.allow.patterns if policy.allow else ()),
+        *(policy.deny.patterns if policy.deny else ()),
+    ]
+    return replace(policy, matcher=PatternSet(patterns) if patterns else None)
 
 
 def _compile_list(
