@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from foreign_explorer.cli import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_STARTUP, EXIT_USAGE
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
@@ -146,13 +146,67 @@ def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Pro
     }
 
 
+def _registry_options(args: argparse.Namespace) -> Any:
+    from foreign_explorer.core.registry import RegistryOptions
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not args.username:
+            raise InputError("--password-stdin needs --username")
+    return RegistryOptions(
+        platform=args.platform,
+        username=args.username,
+        password=password,
+        insecure=args.insecure,
+        plain_http=args.plain_http,
+        ca_file=args.ca_file,
+    )
+
+
+async def _fetch(args: argparse.Namespace) -> list[tuple[Any, Any]]:
+    """(FetchedImage, parent-or-None) for the image, or for every image child of an index."""
+    from foreign_explorer.core.mediatypes import IMAGE_MANIFESTS
+    from foreign_explorer.core.registry import RegistryClient
+
+    async with RegistryClient(_registry_options(args)) as client:
+        image = await client.fetch_image(args.ref, args.platform)
+        if not image.is_index:
+            return [(image, image.parent)]
+        children = [c for c in image.children if c.media_type in IMAGE_MANIFESTS]
+        fetched = await image.fetch_children(children)
+        return [(child, image) for child in fetched]
+
+
+def _sources_arg_error(args: argparse.Namespace) -> str | None:
+    given = sum(bool(x) for x in (args.ref, args.file, args.sample))
+    if given == 0:
+        return "give an image reference, --file PATH or --sample"
+    if given > 1:
+        return "give only one of REF, --file and --sample"
+    if args.platform and not args.ref:
+        return "--platform needs an image reference"
+    return None
+
+
 def run_check(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     style = Style(out)
+    problem = _sources_arg_error(args)
+    if problem:
+        print(f"foreign-explorer check: error: {problem}", file=err)
+        return EXIT_USAGE
     try:
         profile = get_profile(args.target)
         source = policy_source(args, profile)
-        data = sample_bytes() if args.sample else read_input(args.file)
+        if args.ref:
+            import asyncio
+
+            images = asyncio.run(_fetch(args))
+            data = b""
+        else:
+            images = []
+            data = sample_bytes() if args.sample else read_input(args.file)
     except PolicyConfigError as exc:
         # The registry cannot even read such a configuration: it refuses to start.
         if args.format == "json":
@@ -172,6 +226,8 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             print(style("registry would not start: ", "1;31") + exc.message, file=out)
         return EXIT_STARTUP
+    if images:
+        return _check_fetched(images, policy, args, style)
     try:
         manifest: Manifest = parse_manifest(data)
     except ManifestInvalid as exc:
@@ -192,3 +248,56 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print(render_text(evaluation, style), file=out)
     return EXIT_ACCEPTED if evaluation.accepted else EXIT_REJECTED
+
+
+def _check_fetched(
+    images: list[tuple[Any, Any]], policy: Any, args: argparse.Namespace, style: Style
+) -> int:
+    """Judge a fetched image, or each image child of a fetched index."""
+    out = sys.stdout
+    results: list[tuple[dict[str, Any], str, bool]] = []
+    for image, _parent in images:
+        try:
+            manifest = parse_manifest(image.manifest, image.media_type)
+        except ManifestInvalid as exc:
+            document = _invalid_manifest(exc, policy.source, policy.profile)
+            text = f"push → 400 Bad Request: manifest invalid: {exc.message}"
+            accepted = False
+        else:
+            evaluation = evaluate_manifest(manifest, policy)
+            document = evaluation_dict(evaluation)
+            text = render_text(evaluation, style)
+            accepted = evaluation.accepted
+        document["source"] = image.source.to_dict()
+        results.append((document, text, accepted))
+    all_accepted = all(accepted for _, _, accepted in results)
+    parent = images[0][1]
+    from_index = parent is not None and parent.is_index and not args.platform
+    if args.format == "json":
+        payload = results[0][0]
+        if from_index:
+            payload = {
+                "target": policy.profile.name,
+                "policy": policy_dict(policy.source),
+                "policyError": None,
+                "source": parent.source.to_dict(),
+                "accepted": all_accepted,
+                "children": [
+                    {**document, "platform": document["source"].get("platform")}
+                    for document, _, _ in results
+                ],
+            }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED
+    for document, text, _ in results:
+        src = document["source"]
+        head = f"== {src.get('reference')}"
+        if src.get("platform"):
+            head += f"  [{src['platform']}]"
+        print(style(head, "1"), file=out)
+        print(text, file=out)
+    if from_index:
+        rejected = sum(1 for _, _, ok in results if not ok)
+        verdict = "yes" if all_accepted else f"no ({rejected} of {len(results)} rejected)"
+        print(style(f"mirrors cleanly: {verdict}", "1;32" if all_accepted else "1;31"), file=out)
+    return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED

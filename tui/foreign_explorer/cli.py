@@ -61,7 +61,13 @@ def check_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 accepted, 1 rejected, 2 bad usage or input, "
         "3 the policy would stop the registry from starting",
     )
-    source = parser.add_mutually_exclusive_group(required=True)
+    parser.add_argument(
+        "ref",
+        nargs="?",
+        metavar="REF",
+        help="image reference (registry/repo:tag@digest) or oci:PATH[:TAG] to fetch",
+    )
+    source = parser.add_mutually_exclusive_group()
     source.add_argument("--file", "-f", metavar="PATH", help="manifest file, or - for stdin")
     source.add_argument(
         "--sample",
@@ -69,8 +75,27 @@ def check_parser() -> argparse.ArgumentParser:
         help="the bundled sample: rancher/kubelet-pause, one foreign Windows layer",
     )
     _add_policy_arguments(parser)
+    _add_registry_arguments(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+
+
+def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("fetching REF")
+    group.add_argument(
+        "--platform",
+        metavar="OS/ARCH[/VARIANT][:OS.VERSION]",
+        help="pick one image of a multi-arch index (default: judge every child)",
+    )
+    group.add_argument(
+        "--plain-http", action="store_true", default=None, help="HTTP instead of HTTPS"
+    )
+    group.add_argument("--insecure", action="store_true", help="skip TLS verification")
+    group.add_argument("--ca-file", metavar="PATH", help="trust this CA bundle")
+    group.add_argument("--username", "-u", help="registry user name")
+    group.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -130,8 +155,9 @@ _TOP_HELP = f"""foreign-explorer {__version__}: why a registry rejects foreign l
 usage:
   foreign-explorer [REF ...] [--file PATH] [--config CONFIG.yml] [--allow RE]... [--deny RE]...
                    [--target ...] [--platform ...] [--plain-http] [--insecure]
-  foreign-explorer check --file PATH|-|--sample [--allow RE]... [--deny RE]... [--config CONFIG.yml]
-                         [--env-file FILE] [--validation-disabled]
-                         [--target distribution-2.8|distribution-3] [--format text|json]
+  foreign-explorer check REF|--file PATH|-|--sample [--platform P]
+                         [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
+                         [--validation-disabled] [--target distribution-2.8|distribution-3]
+                         [--format text|json]
 
 `foreign-explorer check --help` for details."""
