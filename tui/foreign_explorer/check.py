@@ -98,25 +98,33 @@ def _descriptor_lines(verdict: DescriptorVerdict, style: Style) -> list[str]:
     d = verdict.descriptor
     mark = style("PASS", "32") if verdict.ok else style("FAIL", "1;31")
     badge = style("FOREIGN ", "33") if d.foreign else ("URL " if d.has_urls else "")
-    checks = "+".join(c.value for c in verdict.checks) or "none"
+    checks = "+".join(c.value for c in verdict.checks) or "unchecked"
     head = (
-        f"{mark} {d.label:<9} {short_digest(d.digest):<12}  {badge}"
-        f"{short_media_type(d.media_type)}  {iec_size(d.size)}  checks: {checks}"
+        f"{mark} {d.label:<8} {short_digest(d.digest):<12}  {badge}"
+        f"{short_media_type(d.media_type)}  {iec_size(d.size)}  [{checks}]"
     )
     lines = [head]
     if not verdict.ok:
-        lines.append(f"     {verdict.verdict.value}: {verdict.message}")
+        lines.extend(_wrap(f"{verdict.verdict.value}: {verdict.message}", "     "))
     for url in verdict.urls:
         sign = style("✓", "32") if url.ok else style("✗", "31")
+        # URLs are printed whole, so that they can be copied.
         lines.append(f"     {sign} {url.url}")
-        lines.append(f"       {url.message}")
+        lines.extend(_wrap(url.message, "       "))
     return lines
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=80, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
 def render_text(evaluation: Evaluation, style: Style) -> str:
     policy = evaluation.policy
     lines = [
-        f"target {policy.profile.name} · {_describe_policy(policy.source)}",
+        f"target {policy.profile.name}",
+        *_wrap(f"policy: {_describe_policy(policy.source)}", ""),
     ]
     for verdict in evaluation.descriptors:
         lines.extend(_descriptor_lines(verdict, style))

@@ -152,7 +152,7 @@ class Evaluation:
         """`invalid URL on layer 0` style reason phrase for the first failing descriptor."""
         for prepared, kind in zip(self.prepared.descriptors, self.kinds, strict=True):
             if kind is not Verdict.OK:
-                text = ERROR_TEXT.get(kind, kind.value.replace("-", " "))
+                text = ERROR_TEXT.get(kind, kind.value.replace("-", " ") + " on layer")
                 return f"{text.replace(' on layer', ' on')} {prepared.descriptor.label}"
         return "accepted"
 

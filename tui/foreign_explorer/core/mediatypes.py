@@ -34,6 +34,7 @@ OCI_URL_CHECKED_NONDIST = frozenset({OCI_NONDIST, OCI_NONDIST_GZIP})
 _SHORT_PREFIXES = (
     "application/vnd.docker.image.rootfs.",
     "application/vnd.docker.distribution.",
+    "application/vnd.docker.",
     "application/vnd.oci.image.",
     "application/vnd.",
     "application/",
