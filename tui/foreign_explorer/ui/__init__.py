@@ -1,0 +1,1 @@
+"""The Textual explorer: screens and widgets over the engine's evaluations."""

@@ -1,0 +1,421 @@
+"""The App: holds the state, derives one view per change and hands it to the main screen."""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+from foreign_explorer.core.errors import ForeignExplorerError
+from foreign_explorer.core.export import config_snippet
+from foreign_explorer.core.profiles import get_profile
+from foreign_explorer.ui import loading
+from foreign_explorer.ui.launch import LaunchOptions
+from foreign_explorer.ui.messages import HistoryLoaded, ImageFailed, ImageLoaded
+from foreign_explorer.ui.model import EntryStatus, Explorer, ExplorerState, ExplorerView, ImageEntry
+from foreign_explorer.ui.screens.error_details import ErrorDetailsScreen
+from foreign_explorer.ui.screens.export import ExportScreen
+from foreign_explorer.ui.screens.help import HelpScreen
+from foreign_explorer.ui.screens.main import MainScreen
+from foreign_explorer.ui.screens.open_reference import OpenScreen
+from foreign_explorer.ui.screens.platforms import PlatformScreen
+from foreign_explorer.ui.widgets.filter_bar import FilterBar
+from foreign_explorer.ui.widgets.image_bar import ImageBar
+from foreign_explorer.ui.widgets.layers_table import LayersTable
+from foreign_explorer.ui.widgets.pattern_row import PatternInput
+from foreign_explorer.ui.widgets.policy_editor import PolicyEditor
+
+ClientFactory = Callable[[LaunchOptions], Any]
+
+
+def registry_client(options: LaunchOptions) -> Any:
+    from foreign_explorer.core.registry.client import RegistryClient, RegistryOptions
+
+    return RegistryClient(RegistryOptions(plain_http=options.plain_http, insecure=options.insecure))
+
+
+class ExplorerApp(App[None]):
+    """foreign-explorer: see why a registry rejects foreign layers, and fix the policy live."""
+
+    TITLE = "foreign-explorer"
+    # Absolute, so that subclasses defined elsewhere (benchmarks, tests) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    BINDINGS = [
+        Binding("a", "add_pattern('allow')", "Allow", id="add_allow",
+                tooltip="Add an allow pattern and type it"),
+        Binding("d", "add_pattern('deny')", "Deny", id="add_deny",
+                tooltip="Add a deny pattern and type it"),
+        Binding("e", "export", "Export", id="export",
+                tooltip="Show the policy as a config.yml snippet to copy or save"),
+        Binding("p", "platforms", "Platform", id="platforms",
+                tooltip="Pick a platform of a multi-arch image"),
+        Binding("t", "switch_target", "Target", id="switch_target",
+                tooltip="Switch between distribution 2.8 and 3.x"),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/",
+                tooltip="Filter the layers as you type"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?",
+                tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Leave foreign-explorer"),
+        Binding("o", "open", "Open", id="open", show=False,
+                tooltip="Open another image: a reference, oci:DIR or a file"),
+        Binding("r", "retry", "Retry", id="retry", tooltip="Load the failed image again"),
+        Binding("exclamation_mark", "error_details", "Details", id="error_details",
+                key_display="!", tooltip="What went wrong loading the image"),
+        Binding("right_square_bracket", "cycle_image(1)", "Next image", id="next_image",
+                key_display="]", tooltip="Show the next open image"),
+        Binding("left_square_bracket", "cycle_image(-1)", "Prev image", id="previous_image",
+                key_display="[", show=False, tooltip="Show the previous open image"),
+    ]  # fmt: skip
+
+    def __init__(
+        self, options: LaunchOptions | None = None, *, client_factory: ClientFactory | None = None
+    ) -> None:
+        super().__init__()
+        self.options = options or LaunchOptions()
+        self.explorer = Explorer()
+        self.state = ExplorerState(
+            source=self.options.source, profile=get_profile(self.options.target)
+        )
+        self.view: ExplorerView = self.explorer.derive(self.state)
+        self._client_factory = client_factory or registry_client
+        self._client: Any = None
+        self._next_key = 0
+        self._bindings_key: tuple[bool | None, ...] = ()
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        await self.push_screen(MainScreen())
+        await self.main.query_one(PolicyEditor).load(self.state.source, self.state.profile.go)
+        entries = [self._file_entry(f.name, f.data) for f in self.options.files]
+        if self.options.sample:
+            from foreign_explorer.check import sample_bytes
+
+            entries.append(self._sample_entry(sample_bytes()))
+        entries += [ImageEntry(self._new_key(), ref) for ref in self.options.references]
+        self.apply(replace(self.state, entries=tuple(entries)))
+        self._load_pending()
+        for entry in entries:
+            self._after_load(entry)
+
+    async def on_unmount(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def _new_key(self) -> int:
+        self._next_key += 1
+        return self._next_key
+
+    def _file_entry(self, name: str, data: bytes) -> ImageEntry:
+        return loading.load_bytes(self._new_key(), name, data)
+
+    def _sample_entry(self, data: bytes) -> ImageEntry:
+        return loading.load_bytes(self._new_key(), loading.SAMPLE_TITLE, data)
+
+    # -- the one place state changes -------------------------------------------------------------
+
+    def apply(self, state: ExplorerState) -> None:
+        """Derive the view for `state` once and show it."""
+        view = self.explorer.derive(state)
+        if view.selected != state.selected:
+            state = replace(state, selected=view.selected)
+            view = replace(view, state=state)
+        self.state, self.view = state, view
+        if any(isinstance(s, MainScreen) for s in self.screen_stack):
+            self.main.show(view)
+            # Only what check_action looks at; refreshing on every keystroke redraws the footer.
+            bindings_key = (self.check_action("retry", ()), self.check_action("cycle_image", ()))
+            if bindings_key != self._bindings_key:
+                self._bindings_key = bindings_key
+                self.refresh_bindings()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def _registry_client(self) -> Any:
+        if self._client is None:
+            self._client = self._client_factory(self.options)
+        return self._client
+
+    def _load_pending(self) -> None:
+        pending = tuple(e for e in self.state.entries if e.status is EntryStatus.LOADING)
+        if pending:
+            self.load_references(pending)
+
+    @work(exclusive=True, exit_on_error=False, group="load")
+    async def load_references(self, entries: tuple[ImageEntry, ...]) -> None:
+        """Fetch every pending reference at once; each reports on its own."""
+        await asyncio.gather(*(self._load_one(e.key, e.name) for e in entries))
+
+    async def _load_one(self, key: int, reference: str) -> None:
+        try:
+            entry = await loading.load_reference(
+                self._registry_client(), key, reference, self.options.platform
+            )
+        except ForeignExplorerError as exc:
+            self.post_message(ImageFailed(key, exc.message, f"{type(exc).__name__}: {exc.message}"))
+        except Exception as exc:
+            details = "".join(traceback.format_exception(exc))
+            self.post_message(ImageFailed(key, f"unexpected error: {exc}", details))
+        else:
+            self.post_message(ImageLoaded(entry))
+
+    @work(exclusive=True, exit_on_error=False, group="history")
+    async def fetch_history(self, key: int, slot: int) -> None:
+        """The image config's history lines for the layer detail (best effort)."""
+        entry = next((e for e in self.state.entries if e.key == key), None)
+        image = entry.current if entry is not None else None
+        if image is None or image.fetched is None or image.history is not None:
+            return
+        try:
+            history = await loading.load_history(image)
+        except ForeignExplorerError as exc:
+            self.log.warning(f"no history for {image.title}: {exc.message}")
+            return
+        self.post_message(HistoryLoaded(key, slot, history))
+
+    def _after_load(self, entry: ImageEntry) -> None:
+        if entry.notice:
+            self.notify(entry.notice, severity="warning")
+        if entry.status is EntryStatus.READY and entry.key == self._current_key():
+            self.fetch_history(entry.key, entry.chosen)
+
+    def _current_key(self) -> int | None:
+        entry = self.state.entry
+        return entry.key if entry is not None else None
+
+    @on(ImageLoaded)
+    def _image_loaded(self, message: ImageLoaded) -> None:
+        if not any(e.key == message.entry.key for e in self.state.entries):
+            return
+        state = self.state.with_entry(message.entry)
+        if message.entry.key == self._current_key():
+            state = replace(state, selected=None)
+        self.apply(state)
+        self._after_load(message.entry)
+
+    @on(ImageFailed)
+    def _image_failed(self, message: ImageFailed) -> None:
+        entry = next((e for e in self.state.entries if e.key == message.key), None)
+        if entry is None:
+            return
+        self.apply(
+            self.state.with_entry(
+                loading.failed(entry.key, entry.name, message.message, message.details)
+            )
+        )
+        self.notify(
+            f"{message.message}\nr retry · o open another · ! details",
+            title=f"could not load {entry.name}",
+            severity="error",
+            timeout=12,
+        )
+
+    @on(HistoryLoaded)
+    def _history_loaded(self, message: HistoryLoaded) -> None:
+        entry = next((e for e in self.state.entries if e.key == message.key), None)
+        if entry is None or not 0 <= message.slot < len(entry.slots):
+            return
+        slot = entry.slots[message.slot]
+        if slot.image is None:
+            return
+        slots = list(entry.slots)
+        slots[message.slot] = replace(slot, image=replace(slot.image, history=message.history))
+        self.apply(self.state.with_entry(replace(entry, slots=tuple(slots))))
+
+    # -- widgets report, the App decides -----------------------------------------------------
+
+    @on(PolicyEditor.Changed)
+    def _policy_changed(self, message: PolicyEditor.Changed) -> None:
+        source = self.state.source.with_flags(allow=message.allow, deny=message.deny)
+        if source != self.state.source:
+            self.apply(replace(self.state, source=source))
+
+    @on(PolicyEditor.Left)
+    def _policy_left(self) -> None:
+        self.main.query_one(LayersTable).focus()
+
+    @on(LayersTable.Selected)
+    def _layer_selected(self, message: LayersTable.Selected) -> None:
+        if message.position != self.state.selected:
+            self.apply(replace(self.state, selected=message.position))
+
+    @on(FilterBar.FilterChanged)
+    def _filter_changed(self, message: FilterBar.FilterChanged) -> None:
+        if message.text != self.state.filter:
+            self.apply(replace(self.state, filter=message.text))
+
+    @on(FilterBar.FilterDone)
+    def _filter_done(self) -> None:
+        bar = self.main.query_one(FilterBar)
+        if not bar.value:
+            bar.display = False
+        self.main.query_one(LayersTable).focus()
+
+    @on(ImageBar.Picked)
+    def _image_picked(self, message: ImageBar.Picked) -> None:
+        self._show_entry(message.position)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        entry = self.state.entry
+        failed = entry is not None and entry.status is EntryStatus.FAILED
+        if action in ("retry", "error_details"):
+            return failed
+        if action == "cycle_image":
+            return len(self.state.entries) > 1
+        if action == "filter":
+            # Textual does not see `/` as printable, so it would show while typing a pattern.
+            return not isinstance(self.focused, Input)
+        return True
+
+    async def action_add_pattern(self, list_name: str) -> None:
+        await self.main.query_one(PolicyEditor).add(list_name)
+
+    def action_switch_target(self) -> None:
+        state = replace(self.state, profile=self.state.other_profile)
+        self.apply(state)
+        self.notify(f"target: {state.profile.title} ({state.profile.go_label})")
+
+    def action_filter(self) -> None:
+        bar = self.main.query_one(FilterBar)
+        bar.display = True
+        bar.focus()
+
+    def action_export(self) -> None:
+        view = self.view
+        blocker = None
+        if view.policy_error is not None:
+            blocker = f"the registry would not start with this policy: {view.policy_error.message}"
+        accepted = sum(1 for s in view.summaries if s.accepted)
+        summary = (
+            f"with this policy on {view.profile.title}: {accepted} of {len(view.summaries)} "
+            "open images push (mirror) cleanly"
+        )
+        self.push_screen(ExportScreen(config_snippet(self.state.source), summary, blocker))
+
+    def action_platforms(self) -> None:
+        entry = self.state.entry
+        if entry is None or entry.status is not EntryStatus.READY:
+            self.notify("nothing loaded yet", severity="warning")
+            return
+        if not entry.is_index:
+            self.notify(f"{entry.name} is a single manifest, not a multi-arch index")
+            return
+        rows = self.explorer.platform_rows(entry, self.view.policy)
+
+        def picked(position: int | None) -> None:
+            current = self.state.entry
+            if position is None or current is None or current.key != entry.key:
+                return
+            if not 0 <= position < len(current.slots):
+                return
+            if current.slots[position].image is None:
+                self.notify(current.slots[position].error or "not fetched", severity="warning")
+                return
+            state = self.state.with_entry(replace(current, chosen=position))
+            self.apply(replace(state, selected=None))
+            self.fetch_history(current.key, position)
+
+        self.push_screen(PlatformScreen(entry.name, rows, entry.chosen), picked)
+
+    def action_help(self) -> None:
+        sections = [
+            ("Explorer", list(self.BINDINGS)),
+            ("In a pattern", list(PatternInput.BINDINGS)),
+            ("In the filter", list(FilterBar.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def action_open(self, initial: str = "") -> None:
+        def opened(text: str | None) -> None:
+            if text:
+                self.open_image(text)
+
+        self.push_screen(OpenScreen(initial), opened)
+
+    def open_image(self, text: str) -> None:
+        """A file path opens the file; anything else is fetched as a reference."""
+        current = self.state.entry
+        # Opening from a failed entry replaces it: that is what "open another" means there.
+        key = current.key if current and current.status is EntryStatus.FAILED else self._new_key()
+        path = Path(text).expanduser()
+        if path.is_file():
+            try:
+                entry = loading.load_bytes(key, text, path.read_bytes())
+            except OSError as exc:
+                entry = loading.failed(key, text, f"cannot read {text}: {exc.strerror or exc}")
+        else:
+            entry = ImageEntry(key, text)
+        state = self.state.with_entry(entry)
+        position = next(i for i, e in enumerate(state.entries) if e.key == key)
+        self.apply(replace(state, current=position, selected=None))
+        if entry.status is EntryStatus.FAILED:
+            self.notify(entry.error or "failed", title=f"could not open {text}", severity="error")
+        self._load_pending()
+
+    def action_retry(self) -> None:
+        entry = self.state.entry
+        if entry is None or entry.status is not EntryStatus.FAILED:
+            return
+        self.apply(self.state.with_entry(ImageEntry(entry.key, entry.name)))
+        self._load_pending()
+
+    def action_error_details(self) -> None:
+        entry = self.state.entry
+        if entry is None or entry.status is not EntryStatus.FAILED:
+            return
+
+        def chosen(what: str | None) -> None:
+            if what == "retry":
+                self.action_retry()
+            elif what == "open":
+                self.action_open(entry.name)
+
+        screen = ErrorDetailsScreen(entry.name, entry.error or "failed", entry.details)
+        self.push_screen(screen, chosen)
+
+    def action_cycle_image(self, delta: int) -> None:
+        if self.state.entries:
+            self._show_entry((self.state.current + delta) % len(self.state.entries))
+
+    def _show_entry(self, position: int) -> None:
+        if position == self.state.current or not 0 <= position < len(self.state.entries):
+            return
+        self.apply(replace(self.state, current=position, selected=None))
+        entry = self.state.entry
+        if entry is not None:
+            self._after_load(replace(entry, notice=None))
+
+    # -- command palette -------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if not self._palette_allows(binding):
+                continue
+            key = binding.key_display or binding.key
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"{binding.description} (key {key})",
+                partial(self.call_later, self.run_action, binding.action),
+            )
+        yield from super().get_system_commands(screen)
+
+    def _palette_allows(self, binding: Binding) -> bool:
+        name = binding.action.split("(", 1)[0]
+        return bool(self.check_action(name, ()))

@@ -1,0 +1,105 @@
+"""Turning files and fetched images into entries (no Textual; the App runs these in workers)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from foreign_explorer.core.errors import ForeignExplorerError
+from foreign_explorer.core.manifest import Manifest, parse_manifest
+from foreign_explorer.ui.model import (
+    EntryStatus,
+    ImageEntry,
+    LoadedManifest,
+    PlatformSlot,
+    default_slot,
+    single,
+)
+
+SAMPLE_TITLE = "rancher/kubelet-pause (bundled sample)"
+
+
+def load_bytes(key: int, name: str, data: bytes, media_type: str | None = None) -> ImageEntry:
+    """A manifest or index from bytes (a file, the sample); an error becomes a failed entry."""
+    try:
+        manifest = parse_manifest(data, media_type)
+    except ForeignExplorerError as exc:
+        return failed(key, name, exc.message)
+    image = LoadedManifest(name, manifest, manifest.digest)
+    if manifest.is_index:
+        # A file cannot fetch its children: the index is shown itself, children as listed.
+        return ImageEntry(key, name, EntryStatus.READY, image, _listed_children(manifest), -1)
+    return single(key, name, image)
+
+
+def _listed_children(manifest: Manifest) -> tuple[PlatformSlot, ...]:
+    slots = []
+    for child in manifest.children:
+        platform = str(child.platform) if child.platform is not None else "unknown/unknown"
+        slots.append(PlatformSlot(platform or "unknown/unknown", None, "not fetched (from a file)"))
+    return tuple(slots)
+
+
+def failed(key: int, name: str, message: str, details: str | None = None) -> ImageEntry:
+    return ImageEntry(key, name, EntryStatus.FAILED, error=message, details=details)
+
+
+def _loaded(fetched: Any, title: str, platform: str | None) -> LoadedManifest:
+    manifest = parse_manifest(fetched.manifest, fetched.media_type)
+    digest = getattr(fetched, "registry_digest", None) or fetched.digest
+    return LoadedManifest(title, manifest, digest, platform, None, fetched)
+
+
+async def load_reference(
+    client: Any, key: int, reference: str, platform: str | None = None
+) -> ImageEntry:
+    """Fetch `reference`; for an index, every child too (for the platform picker).
+
+    Raises ForeignExplorerError (registry and manifest errors) with a one-line message.
+    """
+    fetched = await client.fetch_image(reference, platform="")
+    title = fetched.source.reference
+    if not fetched.is_index:
+        return single(key, reference, _loaded(fetched, title, fetched.source.platform))
+    index = _loaded(fetched, title, None)
+    children = fetched.children
+    results = await asyncio.gather(
+        *(fetched.fetch_child(child) for child in children), return_exceptions=True
+    )
+    slots = []
+    for child, result in zip(children, results, strict=True):
+        label = child.platform.replace(":", " ")
+        if isinstance(result, ForeignExplorerError):
+            slots.append(PlatformSlot(label, None, result.message))
+        elif isinstance(result, BaseException):
+            slots.append(PlatformSlot(label, None, f"unexpected error: {result}"))
+        else:
+            try:
+                slots.append(PlatformSlot(label, _loaded(result, title, label)))
+            except ForeignExplorerError as exc:
+                slots.append(PlatformSlot(label, None, exc.message))
+    slots_tuple = tuple(slots)
+    chosen, notice = default_slot(slots_tuple), None
+    if platform:
+        try:
+            chosen = _position_for(fetched, children, platform, chosen)
+        except ForeignExplorerError as exc:
+            notice = f"{exc.message}; showing {slots_tuple[chosen].platform}"
+    return ImageEntry(key, reference, EntryStatus.READY, index, slots_tuple, chosen, notice=notice)
+
+
+def _position_for(fetched: Any, children: Any, platform: str, fallback: int) -> int:
+    """The child `--platform` names (PlatformError when none matches)."""
+    picked = fetched.select(platform)
+    for position, child in enumerate(children):
+        if child.position == picked.position:
+            return position
+    return fallback
+
+
+async def load_history(image: LoadedManifest) -> tuple[str | None, ...]:
+    """Each layer's history line from the image config (raises ForeignExplorerError)."""
+    from foreign_explorer.core.registry.client import layer_history
+
+    config = await image.fetched.fetch_config()
+    return layer_history(config, len(image.manifest.layers))

@@ -1,0 +1,50 @@
+"""`?`: every key, from the same Binding objects the footer and the palette use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+ABOUT = (
+    "foreign-explorer predicts how a distribution registry (2.8 or 3.x) judges the urls of "
+    "foreign layers under validation.manifests.urls allow/deny, with Go's regexp and "
+    "net/url rules. Every verdict on screen comes from the same engine as "
+    "`foreign-explorer check`."
+)
+
+
+def binding_lines(title: str, bindings: Iterable[Binding]) -> Text:
+    text = Text(f"{title}\n", style="bold")
+    for binding in bindings:
+        key = binding.key_display or binding.key
+        text.append(f"  {key:<12}", style="bold")
+        text.append(f"{binding.description}")
+        if binding.tooltip:
+            text.append(f" — {binding.tooltip}", style="dim")
+        text.append("\n")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="help.close", tooltip="Back"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__(classes="modal")
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Keys", classes="title")
+            with VerticalScroll(classes="details"):
+                yield Static(ABOUT + "\n", markup=False)
+                for title, bindings in self.sections:
+                    yield Static(binding_lines(title, bindings))
+                yield Static("Ctrl+P opens the command palette: every key above is there too.")

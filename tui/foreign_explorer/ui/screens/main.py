@@ -1,0 +1,72 @@
+"""The main screen: verdict header, layers, policy, the selected layer and the push preview."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from foreign_explorer.ui.model import EntryStatus, ExplorerView
+from foreign_explorer.ui.widgets.filter_bar import FilterBar
+from foreign_explorer.ui.widgets.image_bar import ImageBar
+from foreign_explorer.ui.widgets.layer_detail import LayerDetail, detail_title
+from foreign_explorer.ui.widgets.layers_table import LayersTable
+from foreign_explorer.ui.widgets.policy_editor import PolicyEditor
+from foreign_explorer.ui.widgets.push_preview import PushPreview
+from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
+
+
+class MainScreen(Screen):
+    """Layers on top; the policy beside the selected layer's URLs from 100 columns, else stacked."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#layers"
+
+    def compose(self) -> ComposeResult:
+        yield VerdictHeader(id="header")
+        yield ImageBar(id="images")
+        with Vertical(id="layers-pane"):
+            yield FilterBar(id="filter")
+            yield LayersTable(id="layers")
+        with Container(id="lower"):
+            # First in the DOM so that, stacked on a narrow terminal, it comes right under
+            # the layers; on a wide one it docks to the right of the detail.
+            yield PolicyEditor(id="policy")
+            with VerticalScroll(id="detail-pane"):
+                yield LayerDetail(id="detail")
+        yield PushPreview(id="push")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#layers-pane").border_title = "Layers"
+        self.query_one("#policy").border_title = "Policy (Go RE2)"
+        self.query_one("#detail-pane").border_title = "Detail"
+        self.query_one("#push").border_title = "docker push would get"
+        self.query_one("#filter").display = False
+
+    def show(self, view: ExplorerView) -> None:
+        """Hand the one view to every widget; none of them looks at another."""
+        self.query_one(VerdictHeader).show(view)
+        self.query_one(ImageBar).show(view)
+        table = self.query_one(LayersTable)
+        table.loading = view.entry is not None and view.entry.status is EntryStatus.LOADING
+        table.show(view)
+        pane = self.query_one("#layers-pane")
+        pane.border_title = self._layers_title(view)
+        self.query_one(PolicyEditor).show(view)
+        detail = self.query_one(LayerDetail)
+        detail.show(view)
+        self.query_one("#detail-pane").border_title = detail_title(detail.selected())
+        self.query_one(PushPreview).show(view)
+
+    def _layers_title(self, view: ExplorerView) -> str:
+        evaluation = view.evaluation
+        if evaluation is None:
+            return "Layers"
+        noun = "Children" if evaluation.manifest.is_index else "Layers"
+        total = len(evaluation.descriptors)
+        shown = len(self.query_one(LayersTable).visible_positions)
+        if view.state.filter:
+            return f"{noun} ({shown} of {total} match /{view.state.filter})"
+        return f"{noun} ({total})"

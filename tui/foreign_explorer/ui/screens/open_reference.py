@@ -1,0 +1,50 @@
+"""`o`: open another image by reference (registry or `oci:DIR`) or a manifest file."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class OpenScreen(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="open.cancel", tooltip="Open nothing"),
+    ]
+
+    def __init__(self, initial: str = "") -> None:
+        super().__init__(classes="modal")
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Open an image: a reference, oci:DIR[:TAG], or a manifest file's path")
+            yield Input(
+                self.initial,
+                id="reference",
+                placeholder="mcr.microsoft.com/windows/nanoserver:ltsc2022",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Open", variant="primary", id="open")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reference", Input).focus()
+
+    def _submit(self) -> None:
+        text = self.query_one("#reference", Input).value.strip()
+        if text:
+            self.dismiss(text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "open":
+            self._submit()
+        else:
+            self.dismiss(None)

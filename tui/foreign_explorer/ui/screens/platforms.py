@@ -1,0 +1,72 @@
+"""`p`: the children of an index, each with its foreign layers and its verdict."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from foreign_explorer.ui.model import PlatformRow
+from foreign_explorer.ui.text import FAIL, PASS
+
+
+def row_text(row: PlatformRow, width: int) -> Text:
+    """`windows/amd64 10.0.17763.615   2 foreign  ✗ 500 …: invalid URL on layer 0`."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{row.platform:<{width}}  ")
+    if row.evaluation is None:
+        text.append(f"{'?':>3} foreign  ? not fetched: {row.error or 'unknown'}")
+        return text
+    text.append(f"{row.foreign_count:>3} foreign  ")
+    response = row.evaluation.response
+    if response.accepted:
+        text.append(f"{PASS} {response.status_line}")
+    else:
+        text.append(f"{FAIL} {response.status_line}: {row.evaluation.summary}")
+    return text
+
+
+def mirrors_text(rows: tuple[PlatformRow, ...]) -> str:
+    blocked = sum(1 for r in rows if r.evaluation is not None and not r.evaluation.accepted)
+    unknown = sum(1 for r in rows if r.evaluation is None)
+    if blocked:
+        return f"mirrors cleanly: no ({blocked} of {len(rows)} platforms blocked)"
+    if unknown:
+        return f"mirrors cleanly: unknown ({unknown} of {len(rows)} platforms not fetched)"
+    return f"mirrors cleanly: yes (all {len(rows)} platforms pass)"
+
+
+class PlatformScreen(ModalScreen[int | None]):
+    """Dismisses with the picked child's position, or None."""
+
+    BINDINGS = [
+        Binding(
+            "escape", "dismiss(None)", "Close", id="platforms.close", tooltip="Keep the platform"
+        ),
+    ]
+
+    def __init__(self, name: str, rows: tuple[PlatformRow, ...], chosen: int) -> None:
+        super().__init__(classes="modal")
+        self.image_name, self.rows, self.chosen = name, rows, chosen
+
+    def compose(self) -> ComposeResult:
+        width = max((len(r.platform) for r in self.rows), default=10)
+        with Vertical(classes="dialog wide"):
+            yield Label(f"Platforms of {self.image_name}", classes="title")
+            yield Label(mirrors_text(self.rows), id="mirrors")
+            yield OptionList(*(Option(row_text(r, width)) for r in self.rows), id="platform-list")
+            yield Label("Enter shows a platform · Esc closes", classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if 0 <= self.chosen < len(self.rows):
+            options.highlighted = self.chosen
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option_index)

@@ -1,0 +1,50 @@
+"""Ask for a path to save the snippet to; dismisses with the path, or None."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+DEFAULT_NAME = "validation-snippet.yml"
+
+
+class SaveAsScreen(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="save.cancel", tooltip="Do not save"),
+    ]
+
+    def __init__(self, suggestion: str = DEFAULT_NAME) -> None:
+        super().__init__(classes="modal")
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Save the snippet as (an existing file is never replaced without asking)")
+            yield Input(self.suggestion, id="path", placeholder="path/to/snippet.yml")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def _submit(self) -> None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.notify("type a path first", severity="warning")
+            return
+        self.dismiss(path)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self._submit()
+        else:
+            self.dismiss(None)

@@ -1,0 +1,91 @@
+"""Words and marks shared by the widgets: every colour comes with a symbol or a word."""
+
+from __future__ import annotations
+
+from foreign_explorer.core.evaluate import Check, DescriptorVerdict, Evaluation, Reason, Verdict
+from foreign_explorer.core.manifest import Descriptor
+
+PASS = "✓"
+FAIL = "✗"
+DIFFERS = "≠"
+
+VERDICT_WORDS = {
+    Verdict.OK: "pass",
+    Verdict.INVALID_URL: "invalid URL",
+    Verdict.MISSING_URL: "missing URL",
+    Verdict.INVALID_DIGEST: "invalid digest",
+}
+
+REASON_WORDS = {
+    Reason.PARSE: "Go's url.Parse fails",
+    Reason.SCHEME: "not http or https",
+    Reason.FRAGMENT: "has a fragment",
+    Reason.NOT_ALLOWED: "not allowed",
+    Reason.DENIED: "denied",
+}
+
+
+def mark(ok: bool) -> str:
+    return PASS if ok else FAIL
+
+
+def badges(descriptor: Descriptor) -> str:
+    """FOREIGN for foreign media types, URL for descriptors that carry urls."""
+    parts = []
+    if descriptor.foreign:
+        parts.append("FOREIGN")
+    if descriptor.has_urls:
+        parts.append("URL")
+    return " ".join(parts)
+
+
+def checks_text(verdict: DescriptorVerdict) -> str:
+    if not verdict.checks:
+        return "none"
+    return "+".join(c.value for c in verdict.checks)
+
+
+def check_description(checks: tuple[Check, ...]) -> str:
+    if not checks:
+        return "the registry checks nothing here (it ignores these urls and the blob)"
+    parts = []
+    if Check.URLS in checks:
+        parts.append("every URL against allow/deny")
+    if Check.BLOB in checks:
+        parts.append("that the blob was pushed")
+    return "the registry checks " + " and ".join(parts)
+
+
+def push_line(evaluation: Evaluation) -> str:
+    """`push → 500 Internal Server Error: invalid URL on layer 0` or `push → 201 Created`."""
+    response = evaluation.response
+    if response.accepted:
+        return f"push → {response.status_line}"
+    return f"push → {response.status_line}: {evaluation.summary}"
+
+
+def blocked_text(evaluation: Evaluation) -> str:
+    failing = len(evaluation.failing)
+    total = len(evaluation.descriptors)
+    noun = "children" if evaluation.manifest.is_index else "descriptors"
+    if not failing:
+        return f"all {total} {noun} pass"
+    return f"{failing} of {total} {noun} blocked"
+
+
+def group_digits(size: int) -> str:
+    return f"{size:,}"
+
+
+def window(text: str, position: int, width: int) -> tuple[str, int]:
+    """A slice of `text` at most `width` long that shows `position`, and where it falls."""
+    if len(text) <= width or width <= 1:
+        return text, position
+    start = max(0, min(position - width // 2, len(text) - width))
+    piece = text[start : start + width]
+    shift = start
+    if start > 0:
+        piece = "…" + piece[1:]
+    if start + width < len(text):
+        piece = piece[:-1] + "…"
+    return piece, position - shift

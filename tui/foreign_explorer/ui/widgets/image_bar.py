@@ -1,0 +1,57 @@
+"""Several references at once: one line per image, with its verdict under the one policy."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from foreign_explorer.ui.model import EntryStatus, EntrySummary, ExplorerView
+from foreign_explorer.ui.text import FAIL, PASS
+
+
+class ImageBar(OptionList):
+    """Shown when more than one image is open; picking one shows it below."""
+
+    COMPONENT_CLASSES = {"image-bar--pass", "image-bar--fail", "image-bar--dim"}
+
+    class Picked(Message):
+        def __init__(self, position: int) -> None:
+            super().__init__()
+            self.position = position
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[EntrySummary, ...] = ()
+
+    def _line(self, summary: EntrySummary) -> Text:
+        if summary.status is EntryStatus.LOADING or summary.accepted is None:
+            sign, style = "…" if summary.status is EntryStatus.LOADING else "?", "dim"
+            if summary.status is EntryStatus.FAILED:
+                sign, style = FAIL, "fail"
+        else:
+            sign, style = (PASS, "pass") if summary.accepted else (FAIL, "fail")
+        rich = self.get_component_rich_style(f"image-bar--{style}", partial=True)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{sign} ", rich)
+        line.append(summary.name)
+        line.append(f"  {summary.text}", rich)
+        return line
+
+    def show(self, view: ExplorerView) -> None:
+        self.display = len(view.summaries) > 1
+        if view.summaries != self._shown:
+            highlighted = view.state.current
+            with self.prevent(OptionList.OptionHighlighted):
+                self.clear_options()
+                self.add_options(Option(self._line(s)) for s in view.summaries)
+                self.highlighted = highlighted if view.summaries else None
+            self._shown = view.summaries
+        elif self.highlighted != view.state.current:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = view.state.current
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Picked(event.option_index))

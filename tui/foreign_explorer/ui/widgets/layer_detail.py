@@ -1,0 +1,140 @@
+"""The selected descriptor: every URL with its verdict and the matched span, regex101-style."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from foreign_explorer.core.evaluate import DescriptorVerdict, UrlVerdict, Verdict
+from foreign_explorer.core.manifest import Role
+from foreign_explorer.ui.model import ExplorerView
+from foreign_explorer.ui.text import (
+    DIFFERS,
+    REASON_WORDS,
+    VERDICT_WORDS,
+    badges,
+    check_description,
+    group_digits,
+    mark,
+)
+
+
+def detail_title(verdict: DescriptorVerdict | None) -> str:
+    if verdict is None:
+        return "Detail"
+    d = verdict.descriptor
+    if d.role is Role.CONFIG:
+        return "Config"
+    return f"{'Child' if d.role is Role.CHILD else 'Layer'} {d.index}"
+
+
+class LayerDetail(Widget):
+    """Media type, size, digest, history, then each URL and why it passes or fails."""
+
+    COMPONENT_CLASSES = {
+        "layer-detail--dim",
+        "layer-detail--pass",
+        "layer-detail--fail",
+        "layer-detail--match",
+        "layer-detail--foreign",
+        "layer-detail--differs",
+        "layer-detail--url",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._view: ExplorerView | None = None
+
+    def show(self, view: ExplorerView) -> None:
+        before = self._shown()
+        self._view = view
+        # Most keystrokes leave the selected layer's verdict as it was: skip the layout pass.
+        if self._shown() != before:
+            self.refresh(layout=True)
+
+    def _shown(self) -> tuple[object, ...]:
+        view = self._view
+        if view is None:
+            return ()
+        image = view.image
+        history = image.history if image is not None else None
+        return (self.selected(), self._other(view), history, view.other_profile)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"layer-detail--{name}", partial=True)
+
+    def selected(self) -> DescriptorVerdict | None:
+        view = self._view
+        if view is None or view.evaluation is None or view.selected is None:
+            return None
+        return view.evaluation.descriptors[view.selected]
+
+    def render(self) -> Text:
+        view = self._view
+        verdict = self.selected()
+        if view is None or verdict is None:
+            return Text("Select a layer to see its URLs and verdicts.", self._style("dim"))
+        d = verdict.descriptor
+        # The verdict and its cause first: on a short terminal they are what stays visible.
+        text = Text(overflow="fold")
+        ok_style = self._style("pass" if verdict.ok else "fail")
+        text.append(f"{mark(verdict.ok)} {VERDICT_WORDS[verdict.verdict]}", ok_style)
+        if verdict.urls and verdict.verdict in (Verdict.OK, Verdict.INVALID_URL):
+            # Each URL line below says why; the descriptor's summary would repeat it.
+            text.append(f" · {check_description(verdict.checks)}", self._style("dim"))
+        else:
+            text.append(f": {verdict.message}")
+            text.append(f"\n{check_description(verdict.checks)}", self._style("dim"))
+        if d.urls is not None and not d.urls:
+            text.append("\nurls: [] (an empty list: the registry treats it as no URL)")
+        for url in verdict.urls:
+            text.append("\n")
+            text.append_text(self._url_line(url))
+        other = self._other(view)
+        if other is not None:
+            note = f"\n{DIFFERS} on {view.other_profile.title}: {mark(other.ok)} "
+            note += f"{VERDICT_WORDS[other.verdict]}: {other.message}"
+            text.append(note, self._style("differs"))
+        text.append("\n")
+        if badge := badges(d):
+            text.append(f"{badge}  ", self._style("foreign"))
+        text.append(d.media_type)
+        text.append(f" · {group_digits(d.size)} bytes", self._style("dim"))
+        text.append(f"\n{d.digest}", self._style("dim"))
+        history = self._history(view, verdict)
+        if history:
+            text.append(f"\nhistory: {history}", self._style("dim"))
+        if d.platform is not None:
+            text.append(f"\nplatform: {d.platform}", self._style("dim"))
+        return text
+
+    def _url_line(self, url: UrlVerdict) -> Text:
+        """The verdict and its reason, then the URL itself with the allow match highlighted."""
+        line = Text(overflow="fold")
+        line.append(f"{mark(url.ok)} ", self._style("pass" if url.ok else "fail"))
+        word = REASON_WORDS[url.reason] if url.reason is not None else ""
+        reason = f"{word}: " if word and not url.message.startswith(word) else ""
+        line.append(f"{reason}{url.message}")
+        if url.span is not None and url.span[1] == url.span[0]:
+            line.append(f" (an empty match at {url.span[0]})", self._style("dim"))
+        shown = Text(url.url, self._style("url"))
+        if url.span is not None and url.span[1] > url.span[0]:
+            shown.stylize(self._style("match"), url.span[0], url.span[1])
+        line.append("\n  ")
+        line.append_text(shown)
+        return line
+
+    def _history(self, view: ExplorerView, verdict: DescriptorVerdict) -> str | None:
+        image = view.image
+        d = verdict.descriptor
+        if image is None or image.history is None or d.role is not Role.LAYER:
+            return None
+        if d.index < len(image.history):
+            return image.history[d.index]
+        return None
+
+    def _other(self, view: ExplorerView) -> DescriptorVerdict | None:
+        if view.other is None or view.selected is None or view.selected not in view.differs:
+            return None
+        return view.other.descriptors[view.selected]

@@ -1,0 +1,235 @@
+"""One allow or deny pattern: an input checked under Go's regexp syntax as it is typed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label
+
+from foreign_explorer.core.goregex import GoRegexpError, compile_go
+from foreign_explorer.core.profiles import GoVersion
+from foreign_explorer.ui.text import FAIL, window
+
+
+class GoPatternValidator(Validator):
+    """Accepts what Go's regexp.Compile accepts; keeps Go's error for the caret."""
+
+    def __init__(self, go: GoVersion) -> None:
+        super().__init__()
+        self.go = go
+        self.error: GoRegexpError | None = None
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            compile_go(value, self.go)
+        except GoRegexpError as exc:
+            self.error = exc
+            return self.failure(exc.message, value)
+        self.error = None
+        return self.success()
+
+
+class PatternError(Widget):
+    """Go's error text, then the pattern with a caret under the offending position."""
+
+    COMPONENT_CLASSES = {"pattern-error--message", "pattern-error--caret"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.error: GoRegexpError | None = None
+        self.pattern = ""
+
+    def show(self, pattern: str, error: GoRegexpError | None) -> None:
+        if (pattern, error) == (self.pattern, self.error) or (error is None is self.error):
+            self.pattern = pattern
+            return
+        self.pattern, self.error = pattern, error
+        self.display = error is not None
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        error = self.error
+        if error is None:
+            return Text()
+        text = Text()
+        text.append(
+            f"{FAIL} {error.message}", self.get_component_rich_style("pattern-error--message")
+        )
+        if error.caret is not None:
+            width = max(self.size.width - 1, 8)
+            piece, at = window(self.pattern.replace("\n", " "), error.caret, width)
+            text.append(f"\n{piece}\n")
+            text.append(" " * at + "^", self.get_component_rich_style("pattern-error--caret"))
+        return text
+
+
+class PatternInput(Input):
+    """The text field; Esc or Enter hand the keyboard back to the layers."""
+
+    BINDINGS = [
+        Binding(
+            "escape", "leave", "Leave pattern", id="pattern.leave", tooltip="Back to the layers"
+        ),
+        Binding(
+            "ctrl+up", "move(-1)", "Move up", id="pattern.move_up", tooltip="Earlier in its list"
+        ),
+        Binding(
+            "ctrl+down", "move(1)", "Move down", id="pattern.move_down", tooltip="Later in its list"
+        ),
+    ]
+
+    class Leave(Message):
+        pass
+
+    class Move(Message):
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    class RemoveEmpty(Message):
+        pass
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
+
+    def action_move(self, delta: int) -> None:
+        self.post_message(self.Move(delta))
+
+    def action_delete_left(self) -> None:
+        # Backspace in an empty field removes the pattern, as in tag editors.
+        if not self.value:
+            self.post_message(self.RemoveEmpty())
+            return
+        super().action_delete_left()
+
+
+class PatternRow(Vertical):
+    """Number, input and remove button; Go's error under them while the pattern is invalid."""
+
+    class Edited(Message):
+        """The text changed (every keystroke)."""
+
+        def __init__(self, row: PatternRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class RemoveRequested(Message):
+        def __init__(self, row: PatternRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class MoveRequested(Message):
+        def __init__(self, row: PatternRow, delta: int) -> None:
+            super().__init__()
+            self.row = row
+            self.delta = delta
+
+    class LeaveRequested(Message):
+        def __init__(self, row: PatternRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, list_name: str, value: str, go: GoVersion, *, pending: bool = False) -> None:
+        super().__init__(classes=f"pattern-row -{list_name}")
+        self.list_name = list_name
+        # A row added with `a`/`d` joins the policy at its first keystroke, not while empty
+        # (an empty pattern matches every URL).
+        self.pending = pending
+        self.validator = GoPatternValidator(go)
+        self._initial = value
+        self._note: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="pattern-line"):
+            yield Label("0", classes="pattern-number")
+            placeholder = r"Go regexp, e.g. ^https://mcr\.microsoft\.com/"
+            yield PatternInput(
+                self._initial,
+                placeholder=placeholder
+                if self.list_name == "allow"
+                else r"Go regexp, e.g. ^http://",
+                validators=[self.validator],
+                validate_on=["changed"],
+                compact=True,
+                select_on_focus=False,
+            )
+            yield Button("✕", classes="pattern-remove", compact=True, tooltip="Remove this pattern")
+        yield PatternError()
+        yield Label("", classes="pattern-note")
+
+    def on_mount(self) -> None:
+        self.input.validate(self.input.value)
+        self._show_error()
+
+    @property
+    def input(self) -> PatternInput:
+        return self.query_one(PatternInput)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @property
+    def error(self) -> GoRegexpError | None:
+        return self.validator.error
+
+    def set_number(self, number: int) -> None:
+        self.query_one(".pattern-number", Label).update(str(number))
+
+    def set_go(self, go: GoVersion) -> None:
+        if self.validator.go != go:
+            self.validator.go = go
+            self.input.validate(self.input.value)
+            self._show_error()
+
+    def focus_input(self) -> None:
+        self.input.focus()
+
+    def _show_error(self) -> None:
+        self.query_one(PatternError).show(self.input.value, self.validator.error)
+        if self.pending and not self.input.value:
+            text = "type a pattern; Esc leaves, Backspace removes"
+        elif not self.input.value:
+            text = "empty pattern: it matches every URL"
+        else:
+            text = ""
+        if text != self._note:
+            self._note = text
+            note = self.query_one(".pattern-note", Label)
+            note.update(text)
+            note.display = bool(text)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value:
+            self.pending = False
+        self._show_error()
+        self.post_message(self.Edited(self))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.LeaveRequested(self))
+
+    @on(PatternInput.Leave)
+    def _leave(self, event: PatternInput.Leave) -> None:
+        event.stop()
+        self.post_message(self.LeaveRequested(self))
+
+    @on(PatternInput.Move)
+    def _move(self, event: PatternInput.Move) -> None:
+        event.stop()
+        self.post_message(self.MoveRequested(self, event.delta))
+
+    @on(PatternInput.RemoveEmpty)
+    @on(Button.Pressed, ".pattern-remove")
+    def _remove(self, event: Message) -> None:
+        event.stop()
+        self.post_message(self.RemoveRequested(self))

@@ -1,0 +1,181 @@
+"""The allow and deny lists being edited. Each keystroke posts the lists; the App decides."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Label, Static
+
+from foreign_explorer.core.policy import PolicySource, PolicyStartupError
+from foreign_explorer.core.profiles import GoVersion
+from foreign_explorer.ui.model import ExplorerView
+from foreign_explorer.ui.widgets.pattern_row import PatternRow
+
+LISTS = ("allow", "deny")
+
+
+def _set_text(widget: Static, text: str) -> None:
+    """Update and show (or hide, when empty) only on change: each update costs a layout pass."""
+    if getattr(widget, "_shown_text", None) == text:
+        return
+    widget._shown_text = text  # type: ignore[attr-defined]
+    widget.update(text)
+    widget.display = bool(text)
+
+
+class PolicyEditor(VerticalScroll):
+    """Two ordered lists of Go patterns; add, edit, remove and reorder them."""
+
+    class Changed(Message):
+        """The lists as they now read (rows still empty since `a`/`d` are left out)."""
+
+        def __init__(self, allow: tuple[str, ...], deny: tuple[str, ...]) -> None:
+            super().__init__()
+            self.allow = allow
+            self.deny = deny
+
+    class Left(Message):
+        """The user left a pattern (Esc or Enter)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._go: GoVersion = (1, 19, 8)
+        self._startup_note = ""
+
+    def compose(self) -> ComposeResult:
+        for name in LISTS:
+            yield Label(name, classes="list-title")
+            yield Vertical(id=f"{name}-rows", classes="pattern-list")
+            yield Label("", id=f"{name}-empty", classes="list-empty")
+        yield Static("", id="policy-status")
+        yield Label("a allow · d deny · Tab next pane · Esc back", id="policy-hint")
+
+    def rows(self, list_name: str) -> list[PatternRow]:
+        return list(self.query_one(f"#{list_name}-rows", Vertical).query_children(PatternRow))
+
+    def patterns(self, list_name: str) -> tuple[str, ...]:
+        return tuple(row.value for row in self.rows(list_name) if not row.pending)
+
+    async def load(self, source: PolicySource, go: GoVersion) -> None:
+        """Start from a policy (flags, --config); replaces every row."""
+        self._go = go
+        for name in LISTS:
+            container = self.query_one(f"#{name}-rows", Vertical)
+            await container.remove_children()
+            patterns = source.allow if name == "allow" else source.deny
+            await container.mount_all(PatternRow(name, p, go) for p in patterns)
+        self._renumber()
+
+    async def add(self, list_name: str) -> PatternRow:
+        row = PatternRow(list_name, "", self._go, pending=True)
+        await self.query_one(f"#{list_name}-rows", Vertical).mount(row)
+        self._renumber()
+        row.focus_input()
+        self.call_after_refresh(self.scroll_to_widget, row)
+        return row
+
+    def show(self, view: ExplorerView) -> None:
+        """What the App derived: the Go version to check with, and policy-wide facts."""
+        if view.profile.go != self._go:
+            self._go = view.profile.go
+            for name in LISTS:
+                for row in self.rows(name):
+                    row.set_go(self._go)
+        source = view.source
+        enabled = source.validation_enabled
+        for name in LISTS:
+            empty = self.query_one(f"#{name}-empty", Label)
+            if self.rows(name):
+                empty.display = False
+                continue
+            empty.display = True
+            if not enabled:
+                empty.update("(ignored: validation is disabled)")
+            elif name == "allow" and view.policy.allows_nothing and view.policy_error is None:
+                empty.update("(empty: the registry allows nothing)")
+            elif name == "allow":
+                empty.update("(empty: every URL not denied passes)")
+            else:
+                empty.update("(empty)")
+        status = self.query_one("#policy-status", Static)
+        error = view.policy_error
+        if error is not None:
+            where = (
+                f"{error.list_name}[{error.index}]" if error.index is not None else error.list_name
+            )
+            status.update(f"✗ registry would not start ({where}): {error.message}")
+        elif not enabled:
+            status.update("validation disabled: any well-formed http(s) URL passes")
+        else:
+            status.update("")
+        status.display = bool(status.content)
+
+    def _startup_text(self, error: PolicyStartupError) -> str:
+        rows = self.rows(error.list_name)
+        if error.index is not None and error.index < len(rows) and rows[error.index].error:
+            # The row shows Go's error already; say only what it means.
+            return f"✗ the registry would not start: {error.list_name}[{error.index}] is invalid"
+        where = f"{error.list_name}[{error.index}]" if error.index is not None else error.list_name
+        return f"✗ the registry would not start ({where}): {error.message}"
+
+    def _renumber(self) -> None:
+        for name in LISTS:
+            for number, row in enumerate(self.rows(name)):
+                row.set_number(number)
+
+    def _post_changed(self) -> None:
+        self.post_message(self.Changed(self.patterns("allow"), self.patterns("deny")))
+
+    @on(PatternRow.Edited)
+    def _edited(self, event: PatternRow.Edited) -> None:
+        event.stop()
+        self._post_changed()
+
+    @on(PatternRow.RemoveRequested)
+    async def _remove(self, event: PatternRow.RemoveRequested) -> None:
+        event.stop()
+        await self.remove_row(event.row)
+
+    async def remove_row(self, row: PatternRow) -> None:
+        siblings = self.rows(row.list_name)
+        position = siblings.index(row)
+        was_focused = row.input.has_focus
+        counted = not row.pending
+        await row.remove()
+        self._renumber()
+        if counted:
+            self._post_changed()
+        rest = self.rows(row.list_name)
+        if was_focused:
+            if rest:
+                rest[max(0, position - 1)].focus_input()
+            else:
+                self.post_message(self.Left())
+
+    @on(PatternRow.MoveRequested)
+    def _move(self, event: PatternRow.MoveRequested) -> None:
+        event.stop()
+        siblings = self.rows(event.row.list_name)
+        position = siblings.index(event.row)
+        target = position + event.delta
+        if not 0 <= target < len(siblings):
+            return
+        container = self.query_one(f"#{event.row.list_name}-rows", Vertical)
+        if event.delta < 0:
+            container.move_child(event.row, before=siblings[target])
+        else:
+            container.move_child(event.row, after=siblings[target])
+        self._renumber()
+        event.row.focus_input()
+        self._post_changed()
+
+    @on(PatternRow.LeaveRequested)
+    async def _leave(self, event: PatternRow.LeaveRequested) -> None:
+        event.stop()
+        if event.row.pending and not event.row.value:
+            await self.remove_row(event.row)
+            self.post_message(self.Left())
+            return
+        self.post_message(self.Left())

@@ -1,0 +1,94 @@
+"""The top lines: what is loaded, for which target, and what a push of it would get."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from foreign_explorer.core.mediatypes import short_media_type
+from foreign_explorer.core.units import short_digest
+from foreign_explorer.ui.model import EntryStatus, ExplorerView
+from foreign_explorer.ui.text import DIFFERS, FAIL, PASS, blocked_text, push_line
+
+
+class VerdictHeader(Widget):
+    """Reference, digest, media type, platform, target; then the push verdict."""
+
+    COMPONENT_CLASSES = {
+        "verdict-header--brand",
+        "verdict-header--dim",
+        "verdict-header--pass",
+        "verdict-header--fail",
+        "verdict-header--warn",
+        "verdict-header--target",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._view: ExplorerView | None = None
+
+    def show(self, view: ExplorerView) -> None:
+        self._view = view
+        # A fixed two lines: a repaint, no layout pass.
+        self.refresh()
+
+    def _style(self, name: str):
+        return self.get_component_rich_style(f"verdict-header--{name}", partial=True)
+
+    def render(self) -> Text:
+        view = self._view
+        lines = Text(no_wrap=True, overflow="ellipsis")
+        lines.append(" foreign-explorer ", self._style("brand"))
+        if view is None:
+            return lines
+        lines.append_text(self._identity(view))
+        lines.append("\n")
+        lines.append_text(self._verdict(view))
+        return lines
+
+    def _identity(self, view: ExplorerView) -> Text:
+        text = Text()
+        dim = self._style("dim")
+        entry, image = view.entry, view.image
+        if entry is not None:
+            text.append(f" {image.title if image is not None else entry.name}")
+        if image is not None:
+            text.append(f"  {short_digest(image.digest)}…", dim)
+            text.append(f"  {short_media_type(image.manifest.media_type)}", dim)
+            if image.platform:
+                text.append(f"  {image.platform}")
+        text.append("  ·  target: ")
+        text.append(view.profile.title, self._style("target"))
+        return text
+
+    def _verdict(self, view: ExplorerView) -> Text:
+        text = Text(" ")
+        entry, evaluation = view.entry, view.evaluation
+        if entry is None:
+            text.append("nothing loaded: o opens a reference or a file", self._style("dim"))
+            return text
+        if entry.status is EntryStatus.LOADING:
+            text.append(f"loading {entry.name}…", self._style("dim"))
+            return text
+        if entry.status is EntryStatus.FAILED or evaluation is None:
+            text.append(f"{FAIL} could not load {entry.name}: {entry.error}", self._style("fail"))
+            return text
+        ok = evaluation.accepted
+        text.append(
+            f"{PASS if ok else FAIL} {push_line(evaluation)}", self._style("pass" if ok else "fail")
+        )
+        text.append(f"  ·  {blocked_text(evaluation)}")
+        if view.mirrors_cleanly is not None or entry.is_index:
+            word = {True: "yes", False: "no", None: "unknown"}[view.mirrors_cleanly]
+            text.append(f"  ·  mirrors cleanly: {word}")
+        if view.differs:
+            count = len(view.differs)
+            text.append(
+                f"  ·  {DIFFERS} {count} differ on {view.other_profile.title}", self._style("warn")
+            )
+        if view.policy_error is not None:
+            text.append(
+                "  ·  the edited policy does not compile: showing the last one that does",
+                self._style("warn"),
+            )
+        return text
