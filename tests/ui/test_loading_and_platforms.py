@@ -133,6 +133,8 @@ async def test_a_failed_reference_is_a_notification_and_can_be_retried(tmp_path:
         await wait_loaded(pilot, app)
         assert app.state.entry.status is EntryStatus.FAILED
         assert "could not load" in header(app)
+        detail = str(app.screen.query_one(LayerDetail).render())
+        assert "r retries · o opens another image · ! shows the details" in detail
         assert any("r retry" in n.message for n in app._notifications)
         # The user fixes the cause, then retries without restarting.
         windows_linux_layout(missing)
@@ -196,6 +198,9 @@ async def test_several_images_share_one_policy_with_a_summary_each(tmp_path: Pat
         assert bar.display
         texts = [s.text for s in app.view.summaries]
         assert texts == ["201 Created", "1 of 2 platforms blocked"]
+        lines = [str(bar.get_option_at_index(i).prompt) for i in range(bar.option_count)]
+        assert lines[0].startswith("▸ ✓ plain.json")
+        assert lines[1].startswith("  ✗ ")
         await pilot.press("a", *MCR, "escape")
         await pilot.pause()
         assert [s.accepted for s in app.view.summaries] == [True, True]

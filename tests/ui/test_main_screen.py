@@ -292,3 +292,15 @@ async def test_validation_disabled_from_the_command_line_says_so() -> None:
         assert app.view.evaluation.response.status == 201
         status = str(app.screen.query_one("#policy-status").render())
         assert "validation disabled" in status
+
+
+async def test_a_starting_policy_fills_both_lists_in_order() -> None:
+    source = PolicySource(allow=(MCR, "^https://"), deny=("^http://", "x"))
+    app = ExplorerApp(LaunchOptions(source=source))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = app.screen.query_one(PolicyEditor)
+        assert editor.patterns("allow") == source.allow
+        assert editor.patterns("deny") == source.deny
+        assert app.state.source == source
+        assert app.view.evaluation.response.status == 201

@@ -47,7 +47,8 @@ async def test_layers_whose_verdict_differs_between_targets_are_marked() -> None
         assert app.view.differs == frozenset({1})
         assert differs_cell(app, 1) == "≠✗"
         assert differs_cell(app, 2) == ""
-        assert "≠ 1 differ on distribution 3.1" in str(app.screen.query_one(VerdictHeader).render())
+        header = str(app.screen.query_one(VerdictHeader).render())
+        assert "≠ 1 descriptor differs on distribution 3.1" in header
         detail = str(app.screen.query_one(LayerDetail).render())
         assert "≠ on distribution 3.1: ✗ invalid digest" in detail
         await pilot.press("t")

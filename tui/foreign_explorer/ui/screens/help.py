@@ -19,6 +19,15 @@ ABOUT = (
 )
 
 
+GESTURES = """Also
+  Tab / Shift+Tab  move between the layers, the patterns and the filter
+  Enter            leaves a pattern too (it is already applied: every keystroke counts)
+  Backspace        in an empty pattern removes it; so does its ✕ button
+  mouse            click a row, a pattern, a button
+  Ctrl+P           the command palette: every explorer key above is there too
+"""
+
+
 def binding_lines(title: str, bindings: Iterable[Binding]) -> Text:
     text = Text(f"{title}\n", style="bold")
     for binding in bindings:
@@ -47,4 +56,4 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(ABOUT + "\n", markup=False)
                 for title, bindings in self.sections:
                     yield Static(binding_lines(title, bindings))
-                yield Static("Ctrl+P opens the command palette: every key above is there too.")
+                yield Static(GESTURES, markup=False)

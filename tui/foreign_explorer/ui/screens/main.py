@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
@@ -44,6 +45,10 @@ class MainScreen(Screen):
         self.query_one("#detail-pane").border_title = "Detail"
         self.query_one("#push").border_title = "docker push would get"
         self.query_one("#filter").display = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 100 columns the keys only fit (q Quit included) without their padding.
+        self.query_one(Footer).compact = event.size.width < 100
 
     def show(self, view: ExplorerView) -> None:
         """Hand the one view to every widget; none of them looks at another."""

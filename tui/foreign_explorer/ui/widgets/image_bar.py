@@ -23,9 +23,9 @@ class ImageBar(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: tuple[EntrySummary, ...] = ()
+        self._shown: tuple[tuple[EntrySummary, ...], int] = ((), -1)
 
-    def _line(self, summary: EntrySummary) -> Text:
+    def _line(self, summary: EntrySummary, current: bool) -> Text:
         if summary.status is EntryStatus.LOADING or summary.accepted is None:
             sign, style = "…" if summary.status is EntryStatus.LOADING else "?", "dim"
             if summary.status is EntryStatus.FAILED:
@@ -33,7 +33,7 @@ class ImageBar(OptionList):
         else:
             sign, style = (PASS, "pass") if summary.accepted else (FAIL, "fail")
         rich = self.get_component_rich_style(f"image-bar--{style}", partial=True)
-        line = Text(no_wrap=True, overflow="ellipsis")
+        line = Text("▸ " if current else "  ", no_wrap=True, overflow="ellipsis")
         line.append(f"{sign} ", rich)
         line.append(summary.name)
         line.append(f"  {summary.text}", rich)
@@ -41,16 +41,16 @@ class ImageBar(OptionList):
 
     def show(self, view: ExplorerView) -> None:
         self.display = len(view.summaries) > 1
-        if view.summaries != self._shown:
-            highlighted = view.state.current
+        shown = (view.summaries, view.state.current)
+        if shown != self._shown:
+            current = view.state.current
             with self.prevent(OptionList.OptionHighlighted):
                 self.clear_options()
-                self.add_options(Option(self._line(s)) for s in view.summaries)
-                self.highlighted = highlighted if view.summaries else None
-            self._shown = view.summaries
-        elif self.highlighted != view.state.current:
-            with self.prevent(OptionList.OptionHighlighted):
-                self.highlighted = view.state.current
+                self.add_options(
+                    Option(self._line(s, i == current)) for i, s in enumerate(view.summaries)
+                )
+                self.highlighted = current if view.summaries else None
+            self._shown = shown
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

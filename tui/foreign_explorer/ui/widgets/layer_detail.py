@@ -8,7 +8,7 @@ from textual.widget import Widget
 
 from foreign_explorer.core.evaluate import DescriptorVerdict, UrlVerdict, Verdict
 from foreign_explorer.core.manifest import Role
-from foreign_explorer.ui.model import ExplorerView
+from foreign_explorer.ui.model import EntryStatus, ExplorerView
 from foreign_explorer.ui.text import (
     DIFFERS,
     REASON_WORDS,
@@ -59,7 +59,7 @@ class LayerDetail(Widget):
             return ()
         image = view.image
         history = image.history if image is not None else None
-        return (self.selected(), self._other(view), history, view.other_profile)
+        return (self.selected(), self._other(view), history, view.other_profile, view.entry)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"layer-detail--{name}", partial=True)
@@ -74,7 +74,7 @@ class LayerDetail(Widget):
         view = self._view
         verdict = self.selected()
         if view is None or verdict is None:
-            return Text("Select a layer to see its URLs and verdicts.", self._style("dim"))
+            return self._placeholder(view)
         d = verdict.descriptor
         # The verdict and its cause first: on a short terminal they are what stays visible.
         text = Text(overflow="fold")
@@ -108,6 +108,20 @@ class LayerDetail(Widget):
         if d.platform is not None:
             text.append(f"\nplatform: {d.platform}", self._style("dim"))
         return text
+
+    def _placeholder(self, view: ExplorerView | None) -> Text:
+        entry = view.entry if view is not None else None
+        if entry is not None and entry.status is EntryStatus.FAILED:
+            text = Text(f"{mark(False)} could not load {entry.name}\n", self._style("fail"))
+            text.append(entry.error or "")
+            text.append("\nr retries · o opens another image · ! shows the details")
+            return text
+        if entry is not None and entry.status is EntryStatus.LOADING:
+            return Text(f"loading {entry.name}…", self._style("dim"))
+        slot = entry.slot if entry is not None else None
+        if slot is not None and slot.image is None:
+            return Text(f"{slot.platform} could not be fetched: {slot.error}", self._style("fail"))
+        return Text("Select a layer to see its URLs and verdicts.", self._style("dim"))
 
     def _url_line(self, url: UrlVerdict) -> Text:
         """The verdict and its reason, then the URL itself with the allow match highlighted."""

@@ -28,9 +28,11 @@ COLUMNS = (
     ("differs", DIFFERS),
 )
 STATIC_KEYS = ("index", "kind", "media", "size", "digest")
-# The widest the policy-dependent columns can get, so the layout never jumps while typing.
-VERDICT_WIDTH = max(cell_len(f" ✗ {w}") for w in VERDICT_WORDS.values())
-DYNAMIC_WIDTH = cell_len(" urls+blob") + VERDICT_WIDTH + cell_len(f" {DIFFERS}✗")
+# Typing a pattern only ever turns a verdict into "pass" or "invalid URL" (the other verdicts
+# do not depend on the policy), and a marker on or off: room for the widest of those is kept
+# so the columns do not jump while typing.
+POLICY_VERDICT_WIDTH = cell_len(" ✗ invalid URL")
+DIFFERS_WIDTH = cell_len(f" {DIFFERS}✗")
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,10 @@ class LayersTable(DataTable):
             for name in ("foreign", "pass", "fail", "differs")
         }
 
-    def _media_limit(self, visible: tuple[int, ...]) -> int | None:
+    def _media_limit(self, visible: tuple[int, ...], cells: dict[int, VerdictCells]) -> int | None:
         """How wide the media type may be so that every column fits (None: no limit)."""
-        # One column for the scrollbar, one spare so the last column is never clipped.
-        available = self.size.width - 2
+        # The scrollbar's column, whether shown now or later (with more rows), is not ours.
+        available = self.size.width - 1
         if available <= 0 or not visible:
             return None
         widths = {
@@ -141,7 +143,10 @@ class LayersTable(DataTable):
             for key, label in COLUMNS
             if key in STATIC_KEYS
         }
-        others = sum(w for key, w in widths.items() if key != "media") + DYNAMIC_WIDTH
+        checks = max(cell_len(" check"), *(cell_len(f" {cells[p].checks}") for p in visible))
+        verdict = max(POLICY_VERDICT_WIDTH, *(cell_len(f" {cells[p].verdict}") for p in visible))
+        dynamic = checks + verdict + DIFFERS_WIDTH
+        others = sum(w for key, w in widths.items() if key != "media") + dynamic
         if others + widths["media"] <= available:
             return None
         return max(8, available - others)
@@ -197,7 +202,7 @@ class LayersTable(DataTable):
             visible = tuple(
                 p for p in range(len(cells)) if row_matches(self._static[p], cells[p], needle)
             )
-            limit = self._media_limit(visible)
+            limit = self._media_limit(visible, cells)
             signature = (id(evaluation.manifest), needle, view.profile.name, limit)
             styles = self._styles()
             if signature == self._signature and visible == self.visible_positions:

@@ -44,6 +44,7 @@ class PatternError(Widget):
         super().__init__()
         self.error: GoRegexpError | None = None
         self.pattern = ""
+        self.display = False
 
     def show(self, pattern: str, error: GoRegexpError | None) -> None:
         if (pattern, error) == (self.pattern, self.error) or (error is None is self.error):
@@ -142,7 +143,8 @@ class PatternRow(Vertical):
         # (an empty pattern matches every URL).
         self.pending = pending
         self.validator = GoPatternValidator(go)
-        self._initial = value
+        # The text as last reported by the input: readable before the input is composed.
+        self._value = value
         self._note: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -150,7 +152,7 @@ class PatternRow(Vertical):
             yield Label("0", classes="pattern-number")
             placeholder = r"Go regexp, e.g. ^https://mcr\.microsoft\.com/"
             yield PatternInput(
-                self._initial,
+                self._value,
                 placeholder=placeholder
                 if self.list_name == "allow"
                 else r"Go regexp, e.g. ^http://",
@@ -164,7 +166,7 @@ class PatternRow(Vertical):
         yield Label("", classes="pattern-note")
 
     def on_mount(self) -> None:
-        self.input.validate(self.input.value)
+        self.input.validate(self._value)
         self._show_error()
 
     @property
@@ -173,7 +175,7 @@ class PatternRow(Vertical):
 
     @property
     def value(self) -> str:
-        return self.input.value
+        return self._value
 
     @property
     def error(self) -> GoRegexpError | None:
@@ -185,17 +187,17 @@ class PatternRow(Vertical):
     def set_go(self, go: GoVersion) -> None:
         if self.validator.go != go:
             self.validator.go = go
-            self.input.validate(self.input.value)
+            self.input.validate(self._value)
             self._show_error()
 
     def focus_input(self) -> None:
         self.input.focus()
 
     def _show_error(self) -> None:
-        self.query_one(PatternError).show(self.input.value, self.validator.error)
-        if self.pending and not self.input.value:
+        self.query_one(PatternError).show(self._value, self.validator.error)
+        if self.pending and not self._value:
             text = "type a pattern; Esc leaves, Backspace removes"
-        elif not self.input.value:
+        elif not self._value:
             text = "empty pattern: it matches every URL"
         else:
             text = ""
@@ -208,10 +210,14 @@ class PatternRow(Vertical):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        changed = event.value != self._value
+        self._value = event.value
         if event.value:
             self.pending = False
         self._show_error()
-        self.post_message(self.Edited(self))
+        # The input reports its initial value too: that is no edit.
+        if changed:
+            self.post_message(self.Edited(self))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

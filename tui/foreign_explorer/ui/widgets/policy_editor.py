@@ -86,31 +86,25 @@ class PolicyEditor(VerticalScroll):
         source = view.source
         enabled = source.validation_enabled
         for name in LISTS:
-            empty = self.query_one(f"#{name}-empty", Label)
             if self.rows(name):
-                empty.display = False
-                continue
-            empty.display = True
-            if not enabled:
-                empty.update("(ignored: validation is disabled)")
+                text = ""
+            elif not enabled:
+                text = "(ignored: validation is disabled)"
             elif name == "allow" and view.policy.allows_nothing and view.policy_error is None:
-                empty.update("(empty: the registry allows nothing)")
+                text = "(empty: the registry allows nothing)"
             elif name == "allow":
-                empty.update("(empty: every URL not denied passes)")
+                text = "(empty: every URL not denied passes)"
             else:
-                empty.update("(empty)")
-        status = self.query_one("#policy-status", Static)
+                text = "(empty)"
+            _set_text(self.query_one(f"#{name}-empty", Label), text)
         error = view.policy_error
         if error is not None:
-            where = (
-                f"{error.list_name}[{error.index}]" if error.index is not None else error.list_name
-            )
-            status.update(f"✗ registry would not start ({where}): {error.message}")
+            status = self._startup_text(error)
         elif not enabled:
-            status.update("validation disabled: any well-formed http(s) URL passes")
+            status = "validation disabled: any well-formed http(s) URL passes"
         else:
-            status.update("")
-        status.display = bool(status.content)
+            status = ""
+        _set_text(self.query_one("#policy-status", Static), status)
 
     def _startup_text(self, error: PolicyStartupError) -> str:
         rows = self.rows(error.list_name)

@@ -83,8 +83,9 @@ class VerdictHeader(Widget):
             text.append(f"  ·  mirrors cleanly: {word}")
         if view.differs:
             count = len(view.differs)
+            noun = "descriptor differs" if count == 1 else "descriptors differ"
             text.append(
-                f"  ·  {DIFFERS} {count} differ on {view.other_profile.title}", self._style("warn")
+                f"  ·  {DIFFERS} {count} {noun} on {view.other_profile.title}", self._style("warn")
             )
         if view.policy_error is not None:
             text.append(
