@@ -273,3 +273,34 @@ def test_env_variables_apply_in_name_order():
     # ..._ALLOW sorts before ..._ALLOW_0: the list is set first, then _0 is a no-op.
     env = {ALLOW_0: "ignored", ALLOW_ENV: "['a']"}
     assert apply_environment(PolicySource(), env, DISTRIBUTION_3).allow == ("a",)
+
+
+def test_pattern_go_accepts_but_re2_cannot_run_is_unsupported_not_a_startup_failure(
+    monkeypatch,
+):
+    from foreign_explorer.core import policy as policy_module
+    from foreign_explorer.core.goregex import EngineLimitError
+    from foreign_explorer.core.policy import PolicyUnsupported
+
+    def too_big(pattern, go):
+        raise EngineLimitError("expression too large", pattern, 0)
+
+    monkeypatch.setattr(policy_module, "compile_go", too_big)
+    with pytest.raises(PolicyUnsupported) as info:
+        policy_module.compile_policy(PolicySource(allow=("x",)), DISTRIBUTION_2_8)
+    assert (info.value.list_name, info.value.index) == ("allow", 0)
+    assert "registry would start" in info.value.message
+
+
+def test_check_reports_an_unsupported_pattern_as_one_line_exit_2(monkeypatch, capsys):
+    from foreign_explorer.cli import main
+    from foreign_explorer.core import policy as policy_module
+    from foreign_explorer.core.goregex import EngineLimitError
+
+    def too_big(pattern, go):
+        raise EngineLimitError("expression too large", pattern, 0)
+
+    monkeypatch.setattr(policy_module, "compile_go", too_big)
+    assert main(["check", "--sample", "--allow", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "too large" in err

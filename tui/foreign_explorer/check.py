@@ -23,6 +23,7 @@ from foreign_explorer.core.policy import (
     PolicyConfigError,
     PolicySource,
     PolicyStartupError,
+    PolicyUnsupported,
     apply_environment,
     compile_policy,
     source_from_config,
@@ -228,6 +229,9 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         policy = compile_policy(source, profile)
+    except PolicyUnsupported as exc:
+        print(f"foreign-explorer check: {exc}", file=err)
+        return EXIT_USAGE
     except PolicyStartupError as exc:
         if args.format == "json":
             print(json.dumps(startup_error_dict(source, profile, exc), indent=2), file=out)

@@ -11,7 +11,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
-from foreign_explorer.core.goregex import GoRegexp, GoRegexpError, PatternSet, compile_go
+from foreign_explorer.core.goregex import (
+    EngineLimitError,
+    GoRegexp,
+    GoRegexpError,
+    PatternSet,
+    compile_go,
+)
 from foreign_explorer.core.gostrconv import regexp_quote
 from foreign_explorer.core.goyaml import GoYAMLError, decode_validation, overlay_env
 from foreign_explorer.core.profiles import Profile
@@ -60,6 +66,19 @@ class PolicyConfigError(InputError):
 
     def as_dict(self) -> dict[str, object]:
         return {"list": self.list_name, "index": None, "pattern": None, "message": self.message}
+
+
+class PolicyUnsupported(InputError):
+    """Go (so the registry) accepts a pattern that RE2 cannot run here: no honest verdict."""
+
+    def __init__(self, list_name: str, index: int, pattern: str) -> None:
+        super().__init__(
+            f"{list_name}[{index}] is valid Go, but too large for foreign-explorer's regexp "
+            "engine to evaluate; the registry would start with it"
+        )
+        self.list_name = list_name
+        self.index = index
+        self.pattern = pattern
 
 
 class PolicyStartupError(ForeignExplorerError):
@@ -179,12 +198,16 @@ def _compile_list(
     for index, pattern in enumerate(patterns):
         try:
             compiled.append(compile_go(pattern, profile.go))
+        except EngineLimitError:
+            raise PolicyUnsupported(name, index, pattern) from None
         except GoRegexpError as exc:
             message = f"validation.manifests.urls.{name}: {exc.message}"
             raise PolicyStartupError(name, index, pattern, message) from None
     joined = "|".join(f"(?:{p})" for p in patterns)
     try:
         compile_go(joined, profile.go)
+    except EngineLimitError:
+        raise PolicyUnsupported(name, 0, patterns[0]) from None
     except GoRegexpError as exc:
         # Each pattern compiled alone, but wrapping broke one (e.g. `\Q` swallows the `)`).
         culprit = _first_unwrappable(patterns, profile)

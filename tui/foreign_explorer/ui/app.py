@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.export import config_snippet
+from foreign_explorer.core.policy import PolicyUnsupported
 from foreign_explorer.core.profiles import get_profile
 from foreign_explorer.ui import loading
 from foreign_explorer.ui.launch import LaunchOptions
@@ -300,7 +301,9 @@ class ExplorerApp(App[None]):
         view = self.view
         blocker = None
         if view.policy_error is not None:
-            blocker = f"the registry would not start with this policy: {view.policy_error.message}"
+            blocker = view.policy_error.message
+            if not isinstance(view.policy_error, PolicyUnsupported):
+                blocker = f"the registry would not start with this policy: {blocker}"
         accepted = sum(1 for s in view.summaries if s.accepted)
         summary = (
             f"with this policy on {view.profile.title}: {accepted} of {len(view.summaries)} "

@@ -13,7 +13,13 @@ from typing import Any
 
 from foreign_explorer.core.evaluate import Evaluation, PreparedManifest, evaluate, prepare
 from foreign_explorer.core.manifest import Manifest
-from foreign_explorer.core.policy import Policy, PolicySource, PolicyStartupError, compile_policy
+from foreign_explorer.core.policy import (
+    Policy,
+    PolicySource,
+    PolicyStartupError,
+    PolicyUnsupported,
+    compile_policy,
+)
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
 
 
@@ -157,8 +163,8 @@ class ExplorerView:
     other_profile: Profile
     # The policy the evaluation was made with, and why the edited one could not be used.
     policy: Policy
-    policy_error: PolicyStartupError | None
-    other_error: PolicyStartupError | None
+    policy_error: PolicyStartupError | PolicyUnsupported | None
+    other_error: PolicyStartupError | PolicyUnsupported | None
     entry: ImageEntry | None
     image: LoadedManifest | None
     evaluation: Evaluation | None
@@ -214,15 +220,15 @@ class Explorer:
 
     def compile(
         self, source: PolicySource, profile: Profile
-    ) -> tuple[Policy, PolicyStartupError | None]:
+    ) -> tuple[Policy, PolicyStartupError | PolicyUnsupported | None]:
         """The policy for `source`; when it cannot compile, the last one that did."""
         try:
             policy = compile_policy(source, profile)
-        except PolicyStartupError as exc:
+        except (PolicyStartupError, PolicyUnsupported) as exc:
             fallback = self._last_good.get(profile.name, PolicySource())
             try:
                 return compile_policy(fallback, profile), exc
-            except PolicyStartupError:
+            except (PolicyStartupError, PolicyUnsupported):
                 return compile_policy(PolicySource(), profile), exc
         self._last_good[profile.name] = source
         return policy, None

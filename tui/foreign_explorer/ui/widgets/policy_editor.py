@@ -8,7 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from foreign_explorer.core.policy import PolicySource, PolicyStartupError
+from foreign_explorer.core.policy import PolicySource, PolicyStartupError, PolicyUnsupported
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.ui.model import ExplorerView
 from foreign_explorer.ui.widgets.pattern_row import PatternRow
@@ -106,7 +106,9 @@ class PolicyEditor(VerticalScroll):
             status = ""
         _set_text(self.query_one("#policy-status", Static), status)
 
-    def _startup_text(self, error: PolicyStartupError) -> str:
+    def _startup_text(self, error: PolicyStartupError | PolicyUnsupported) -> str:
+        if isinstance(error, PolicyUnsupported):
+            return f"✗ {error.message}"
         rows = self.rows(error.list_name)
         if error.index is not None and error.index < len(rows) and rows[error.index].error:
             # The row shows Go's error already; say only what it means.
