@@ -247,15 +247,19 @@ class Authenticator:
         url = self._transport.base_url(host) + path
         scope = pull_scope(repository)
         authorization, fresh = await self._known_authorization(registry, host, scope)
-        response = await self._transport.send(
-            method,
-            url,
-            headers=headers,
-            authorization=authorization,
-            max_bytes=max_bytes,
-            purpose=purpose,
-            on_too_large=on_too_large,
-        )
+
+        async def send(authorization: str | None) -> Response:
+            return await self._transport.send(
+                method,
+                url,
+                headers=headers,
+                authorization=authorization,
+                max_bytes=max_bytes,
+                purpose=purpose,
+                on_too_large=on_too_large,
+            )
+
+        response = await send(authorization)
         if response.status != 401:
             return response
         challenge = self._pick_challenge(response, host)
@@ -266,15 +270,7 @@ class Authenticator:
             # A token we just got was refused: asking again would get the same one.
             raise await self._refused(registry, host, repository)
         authorization = await self._authorization(registry, host, scope, challenge, repository)
-        response = await self._transport.send(
-            method,
-            url,
-            headers=headers,
-            authorization=authorization,
-            max_bytes=max_bytes,
-            purpose=purpose,
-            on_too_large=on_too_large,
-        )
+        response = await send(authorization)
         if response.status == 401:
             self._tokens.pop((host, scope), None)
             raise await self._refused(registry, host, repository)
