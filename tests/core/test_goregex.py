@@ -772,3 +772,47 @@ def regenerate() -> None:
 
 if __name__ == "__main__" and "--regenerate" in sys.argv:
     regenerate()
+
+
+# --- the per-keystroke fast paths ----------------------------------------------------------------
+
+_SUBJECTS = [
+    b"https://mcr.microsoft.com/v2/x",
+    b"https://evil.example/?mcr.microsoft.com",
+    b"HTTPS://MCR.microsoft.com/",
+    "https://x/\u00e9".encode(),
+    b"",
+]
+_SET_PATTERNS = [r"^https://mcr\.microsoft\.com/", "evil", "(?i)^https://mcr", r"/\pL$"]
+
+
+def _sorted_or_empty(hits):
+    return sorted(hits) if hits else []
+
+
+def test_match_many_agrees_with_matching_bytes():
+    pattern_set = PatternSet([compile_go(p, GO_2_8) for p in _SET_PATTERNS])
+    batch = pattern_set.match_many(_SUBJECTS)
+    assert [_sorted_or_empty(h) for h in batch] == [
+        pattern_set.matching_bytes(s) for s in _SUBJECTS
+    ]
+
+
+def test_match_many_agrees_without_the_re2_set(monkeypatch):
+    from foreign_explorer.core import goregex
+
+    monkeypatch.setattr(goregex, "_SET_PROGRAM_LIMIT", 0)
+    pattern_set = PatternSet([compile_go(p, GO_2_8) for p in _SET_PATTERNS])
+    batch = pattern_set.match_many(_SUBJECTS)
+    expected = [
+        [i for i, p in enumerate(_SET_PATTERNS) if compile_go(p, GO_2_8).matches(s.decode())]
+        for s in _SUBJECTS
+    ]
+    assert [_sorted_or_empty(h) for h in batch] == expected
+
+
+def test_compile_cache_returns_the_same_object_and_never_caches_failures():
+    assert compile_go("^a+$", GO_2_8) is compile_go("^a+$", GO_2_8)
+    for _ in range(2):
+        with pytest.raises(GoRegexpError):
+            compile_go("(?=a)", GO_2_8)

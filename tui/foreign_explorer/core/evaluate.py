@@ -7,9 +7,11 @@ checks); `evaluate` then runs only the regexps.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property, lru_cache
+from itertools import chain
 
 from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.digests import INVALID_FORMAT, validate_digest
@@ -75,6 +77,21 @@ class PreparedDescriptor:
 
 
 @dataclass(frozen=True)
+class _Plan:
+    """A prepared manifest as the per-policy hot path reads it (built by `_plan`)."""
+
+    # Each descriptor's verdict if every URL the policy decides passes, and those it fails.
+    base_kinds: tuple[Verdict, ...]
+    base_failing: tuple[int, ...]
+    # The distinct well-formed URLs (UTF-8) of the descriptors the policy decides, and for
+    # each the descriptors that carry it.
+    urls: tuple[bytes, ...]
+    url_users: tuple[tuple[int, ...], ...]
+    # Per descriptor, its part of the response if it fails (its only possible failure).
+    failure_errors: tuple[tuple[RegistryError, ...], ...]
+
+
+@dataclass(frozen=True)
 class PreparedManifest:
     manifest: Manifest
     profile: Profile
@@ -85,6 +102,11 @@ class PreparedManifest:
     @property
     def url_count(self) -> int:
         return sum(len(d.urls) for d in self.descriptors if d.url_checked)
+
+    @cached_property
+    def plan(self) -> _Plan:
+        """What `evaluate` needs per policy, derived from `descriptors` once."""
+        return _plan(self.descriptors)
 
 
 @dataclass(frozen=True)
@@ -227,7 +249,56 @@ def prepare(manifest: Manifest, profile: Profile) -> PreparedManifest:
                 errors=_descriptor_errors(descriptor, digest_error, profile),
             )
         )
-    return PreparedManifest(manifest, profile, tuple(prepared), _schema_error(manifest))
+    result = PreparedManifest(manifest, profile, tuple(prepared), _schema_error(manifest))
+    result.plan  # noqa: B018 -- built here, so that evaluate() only runs the patterns
+    return result
+
+
+def _plan(descriptors: tuple[PreparedDescriptor, ...]) -> _Plan:
+    """Split each descriptor's verdict into what the manifest settles and what the policy does.
+
+    A descriptor's verdict depends on the policy only when its digest is fine, its URLs are
+    checked, it has some, and every one is well-formed: it is then invalid-url exactly when
+    one of them fails the patterns. Everything else is settled here, once per manifest.
+    """
+    kinds: list[Verdict] = []
+    errors: list[tuple[RegistryError, ...]] = []
+    index_of: dict[bytes, int] = {}
+    users: list[list[int]] = []
+    for position, item in enumerate(descriptors):
+        if item.digest_error is not None:
+            kind = Verdict.INVALID_DIGEST
+        elif Check.URLS not in item.checks:
+            kinds.append(Verdict.OK)
+            errors.append(())  # never fails
+            continue
+        elif not item.urls:
+            kind = Verdict.MISSING_URL
+        else:
+            kind = Verdict.OK
+            for url in item.urls:
+                if url.reason is not None:
+                    kind = Verdict.INVALID_URL
+                    break
+            else:
+                for url in item.urls:
+                    # The patterns see only these bytes: equal bytes, equal answer.
+                    slot = index_of.get(url.data)
+                    if slot is None:
+                        index_of[url.data] = len(users)
+                        users.append([position])
+                    elif users[slot][-1] != position:
+                        users[slot].append(position)
+        kinds.append(kind)
+        # The only way this descriptor can fail: its settled verdict, else a rejected URL.
+        errors.append(item.errors[Verdict.INVALID_URL if kind is Verdict.OK else kind])
+    return _Plan(
+        base_kinds=tuple(kinds),
+        base_failing=tuple(i for i, kind in enumerate(kinds) if kind is not Verdict.OK),
+        urls=tuple(index_of),
+        url_users=tuple(tuple(u) for u in users),
+        failure_errors=tuple(errors),
+    )
 
 
 def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
@@ -315,35 +386,36 @@ def _descriptor_verdict(
     return DescriptorVerdict(descriptor, checks, kind, tuple(urls), message, errors)
 
 
-def _kinds(prepared: PreparedManifest, policy: Policy) -> tuple[Verdict, ...]:
-    """The hot path: each descriptor's verdict, with one RE2 set call per distinct URL."""
-    matcher, split = policy.matcher, policy.allow_count
+def _failing_urls(plan: _Plan, policy: Policy) -> list[int]:
+    """Indexes into `plan.urls` of the URLs the patterns reject."""
+    matcher, data = policy.matcher, plan.urls
+    if matcher is None or not data:
+        return []  # validation disabled: every well-formed URL passes
+    hits = matcher.match_many(data)
     has_allow, has_deny = policy.allow is not None, policy.deny is not None
-    url_ok: dict[str, bool] = {}
-    kinds: list[Verdict] = []
-    for item in prepared.descriptors:
-        kind = Verdict.OK
-        if item.digest_error is not None:
-            kind = Verdict.INVALID_DIGEST
-        elif item.url_checked:
-            if not item.urls:
-                kind = Verdict.MISSING_URL
-            for url in item.urls:
-                ok = url_ok.get(url.url)
-                if ok is None:
-                    if url.reason is not None:
-                        ok = False
-                    else:
-                        hits = matcher.matching_bytes(url.data) if matcher is not None else ()
-                        ok = not (has_allow and (not hits or hits[0] >= split)) and not (
-                            has_deny and hits and hits[-1] >= split
-                        )
-                    url_ok[url.url] = ok
-                if not ok:
-                    kind = Verdict.INVALID_URL
-                    break
-        kinds.append(kind)
-    return tuple(kinds)
+    if has_allow and has_deny:
+        # Allowed (some allow pattern matches) and not denied (no deny pattern matches):
+        # allow indexes come first, so that is "some hit, and every hit below the split".
+        split = policy.allow_count
+        return [i for i, h in enumerate(hits) if not h or max(h) >= split]
+    if has_allow:
+        return [i for i, h in enumerate(hits) if not h]
+    return [i for i, h in enumerate(hits) if h]
+
+
+def _kinds(plan: _Plan, policy: Policy) -> tuple[tuple[Verdict, ...], Sequence[int]]:
+    """The hot path: each descriptor's verdict, and the sorted indexes of those that fail.
+
+    One RE2 set call per distinct URL the policy decides, in one batch per manifest.
+    """
+    bad = _failing_urls(plan, policy)
+    if not bad:
+        return plan.base_kinds, plan.base_failing
+    rejected = set(chain.from_iterable(map(plan.url_users.__getitem__, bad)))
+    kinds = list(plan.base_kinds)
+    for position in rejected:
+        kinds[position] = Verdict.INVALID_URL
+    return tuple(kinds), sorted(rejected.union(plan.base_failing))
 
 
 @lru_cache(maxsize=16)
@@ -360,19 +432,15 @@ def _ok_message(checks: tuple[Check, ...]) -> str:
 
 def evaluate(prepared: PreparedManifest, policy: Policy) -> Evaluation:
     """Run the policy over a prepared manifest; the result carries the exact push response."""
-    if prepared.profile != policy.profile:
+    if prepared.profile is not policy.profile and prepared.profile != policy.profile:
         prepared = prepare(prepared.manifest, policy.profile)
-    kinds = _kinds(prepared, policy)
+    plan = prepared.plan
+    kinds, failing = _kinds(plan, policy)
     if prepared.schema_error is not None:
         value = prepared.schema_error if policy.profile.error_detail_is_text else {}
         response = PushResponse((RegistryError("UNKNOWN", go_marshal(value)),))
     else:
-        errors = [
-            error
-            for item, kind in zip(prepared.descriptors, kinds, strict=True)
-            if kind is not Verdict.OK
-            for error in item.errors[kind]
-        ]
+        errors = chain.from_iterable(map(plan.failure_errors.__getitem__, failing))
         response = PushResponse(tuple(errors))
     return Evaluation(policy, prepared, kinds, response)
 
@@ -384,3 +452,8 @@ def invalid_manifest_response(error: ManifestInvalid) -> PushResponse:
 
 def evaluate_manifest(manifest: Manifest, policy: Policy) -> Evaluation:
     return evaluate(prepare(manifest, policy.profile), policy)
+
+
+def judge_url(url: str, policy: Policy) -> UrlVerdict:
+    """One URL alone, judged as the URL of a URL-checked layer is (section 2 of the reference)."""
+    return _url_verdict(prepare_url(url, policy.profile.go), policy)

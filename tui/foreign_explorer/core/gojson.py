@@ -17,7 +17,6 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -1172,6 +1171,8 @@ def _encode_float(value: float) -> str:
         raise ValueError(f"json: unsupported value: {value!r}")
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
+    from decimal import Decimal  # imported here: only floats need it, registry answers have none
+
     # repr holds the shortest digits that round-trip, as strconv's precision -1 does.
     _, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
     digits = "".join(map(str, digit_tuple))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import re2
 
@@ -200,7 +201,8 @@ _CN = _UTable(pos=None, neg=_ASSIGNED)
 _ASSIGNED_TABLE = _UTable(pos=_ASSIGNED, neg=None)
 
 
-def _build_canonical_lookup() -> dict[str, _UTable]:
+@lru_cache(maxsize=1)  # built on first use: only Go >= 1.25 looks names up this way
+def _canonical_lookup() -> dict[str, _UTable]:
     table: dict[str, _UTable] = {}
     for name in _SCRIPTS_UNICODE_15:
         table[_canonical_name(name)] = _simple_table(name)
@@ -220,13 +222,10 @@ def _category_table(name: str) -> _UTable:
     return _simple_table(name)
 
 
-_CANONICAL_LOOKUP = _build_canonical_lookup()
-
-
 def _unicode_table(name: str, go: GoVersion) -> _UTable | None:
     """The table Go's \\p{name} names in that Go version, or None when Go rejects the name."""
     if go >= _GO_PROPERTY_ALIASES:
-        return _CANONICAL_LOOKUP.get(_canonical_name(name))
+        return _canonical_lookup().get(_canonical_name(name))
     if name == "Any":
         return _ANY
     if name in _CATEGORIES:
@@ -1749,6 +1748,14 @@ class GoRegexp:
 
 def compile_go(pattern: str, go: GoVersion) -> GoRegexp:
     """Go's regexp.Compile(pattern) as that Go version does it; raises GoRegexpError like Go."""
+    return _compile_cached(pattern, tuple(go))
+
+
+# A GoRegexp is immutable and a pure function of (pattern, Go version), so one compiled copy
+# serves every policy naming it: the app recompiles the policy on each keystroke, with all
+# but one pattern unchanged. Failures are not cached (lru_cache does not keep exceptions).
+@lru_cache(maxsize=256)
+def _compile_cached(pattern: str, go: GoVersion) -> GoRegexp:
     translated = translate(pattern, go)
     regex = _re2_compile(translated, pattern)
     return GoRegexp(pattern=pattern, go=go, translated=translated, _regex=regex)
@@ -1788,3 +1795,90 @@ class PatternSet:
             return self.matching(data.decode("utf-8", "replace"))
         found = self._set.Match(data)
         return sorted(found) if found else []
+
+    def match_many(self, texts: Sequence[bytes]) -> list[Sequence[int] | None]:
+        """For each UTF-8 text, the indexes of the patterns it matches (any order; None or empty).
+
+        The batch form of matching_bytes() for the per-keystroke path: when the set exists
+        this is one C-level loop over RE2::Set::Match, skipping the Python wrapper's
+        per-call type dispatch (all it adds for bytes is turning [] into None).
+        """
+        if self._set is None:
+            return [self.matching_bytes(data) for data in texts]
+        raw = getattr(self._set, "_set", None)
+        return list(map(raw.Match if raw is not None else self._set.Match, texts))
+
+
+# ---------------------------------------------------------------------------------------------
+# Go's parse tree, read-only, for tools that reason about what a pattern matches (the lint).
+
+_OP_NAMES = {
+    _NO_MATCH: "no-match",
+    _EMPTY: "empty",
+    _LITERAL: "literal",
+    _CHAR_CLASS: "class",
+    _ANY_NOT_NL: "any-not-nl",
+    _ANY_CHAR: "any",
+    _BOL: "bol",
+    _EOL: "eol",
+    _BOT: "bot",
+    _EOT: "eot",
+    _WORD_B: "word-boundary",
+    _NO_WORD_B: "no-word-boundary",
+    _CAPTURE: "capture",
+    _STAR: "star",
+    _PLUS: "plus",
+    _QUEST: "quest",
+    _REPEAT: "repeat",
+    _CONCAT: "concat",
+    _ALTERNATE: "alternate",
+}
+
+
+@dataclass(frozen=True)
+class SyntaxNode:
+    """One node of Go's regexp/syntax tree after parsing (literals merged, alternations factored).
+
+    `op` is Go's Op in words ("literal", "class", "concat", ...); `runes` holds a literal's
+    code points (case-folded literals keep Go's smallest fold, `fold` is set) or a class's
+    [lo, hi] pairs; `min`/`max` are a repeat's bounds (-1: no upper bound).
+    """
+
+    op: str
+    runes: tuple[int, ...] = ()
+    fold: bool = False
+    subs: tuple[SyntaxNode, ...] = ()
+    min: int = 0
+    max: int = 0
+
+
+def syntax_tree(pattern: str, go: GoVersion) -> SyntaxNode:
+    """Go's parse tree of a pattern it accepts; raises GoRegexpError exactly where Go fails."""
+    parser = _Parser(pattern, go)
+    try:
+        parser.parse()
+    except _ParseError as err:
+        raise GoRegexpError(err.code, err.expr, err.position, err.caret) from None
+    except _Limit as err:
+        raise GoRegexpError(_limit_code(err.kind, go), pattern, 0) from None
+    except RecursionError:
+        raise EngineLimitError(ERR_LARGE, pattern, 0) from None
+    root = parser.stack[0]
+    # Post-order without recursion: Go allows nesting 1000 deep.
+    built: dict[int, SyntaxNode] = {}
+    work: list[tuple[_Node, bool]] = [(root, False)]
+    while work:
+        node, ready = work.pop()
+        if ready:
+            built[id(node)] = SyntaxNode(
+                op=_OP_NAMES.get(node.op, "empty"),
+                runes=tuple(node.runes),
+                fold=bool(node.flags & _FOLD),
+                subs=tuple(built[id(sub)] for sub in node.subs),
+                min=node.min,
+                max=node.max,
+            )
+            continue
+        work.append((node, True))
+        work.extend((sub, False) for sub in node.subs if id(sub) not in built)
+    return built[id(root)]

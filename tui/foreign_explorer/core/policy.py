@@ -19,7 +19,6 @@ from foreign_explorer.core.goregex import (
     compile_go,
 )
 from foreign_explorer.core.gostrconv import regexp_quote
-from foreign_explorer.core.goyaml import GoYAMLError, decode_validation, overlay_env
 from foreign_explorer.core.profiles import Profile
 
 # What distribution installs when both lists are empty: no URL can match it.
@@ -103,6 +102,9 @@ class PolicyStartupError(ForeignExplorerError):
 
 def source_from_config(text: str) -> PolicySource:
     """The `validation` section of a registry config.yml (yaml.v2 semantics)."""
+    # Imported here: PyYAML is needed only when there is a config or environment to read.
+    from foreign_explorer.core.goyaml import GoYAMLError, decode_validation
+
     try:
         section = decode_validation(text)
     except GoYAMLError as exc:
@@ -116,6 +118,8 @@ def apply_environment(
     source: PolicySource, env: Mapping[str, str], profile: Profile
 ) -> PolicySource:
     """REGISTRY_VALIDATION_* overrides, applied in name order as the registry does."""
+    from foreign_explorer.core.goyaml import GoYAMLError, overlay_env
+
     try:
         section = overlay_env(
             allow=source.allow,
