@@ -1,39 +1,84 @@
-"""`e`: the policy as a config.yml snippet, to copy or save (never clobbering a file)."""
+"""`e`: the policy as a snippet, a config.yml, env vars or Helm values, to copy or save.
+
+Saving never clobbers a file without asking.
+"""
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, Static, Tab, Tabs
 
-from foreign_explorer.core.export import ExportError, ExportExists, save_text
+from foreign_explorer.core.export import (
+    FORMS,
+    ExportError,
+    ExportExists,
+    ExportForm,
+    render,
+    save_text,
+)
+from foreign_explorer.core.policy import PolicySource, source_from_config
 from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.save_as import DEFAULT_NAME, SaveAsScreen
+
+# Per form: tab label, title, file name offered by Save as…
+FORM_INFO: dict[ExportForm, tuple[str, str, str]] = {
+    "snippet": ("Snippet", "Merge into the registry's config.yml", DEFAULT_NAME),
+    "config": ("config.yml", "A whole config.yml that starts a registry", "config.yml"),
+    "env": ("Environment", "Environment variables (shell, compose .env)", "registry.env"),
+    "helm": ("Helm values", "Values for the docker-registry Helm chart", "values.yaml"),
+}
 
 
 class ExportScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="export.close", tooltip="Back to the explorer"),
-        Binding("c", "copy", "Copy", id="export.copy", tooltip="Copy the snippet to the clipboard"),
-        Binding("s", "save", "Save as…", id="export.save", tooltip="Write the snippet to a file"),
-    ]
+        Binding("c", "copy", "Copy", id="export.copy", tooltip="Copy the shown text"),
+        Binding("s", "save", "Save as…", id="export.save",
+                tooltip="Write the shown text to a file"),
+        Binding("f", "next_form", "Form", id="export.form",
+                tooltip="Next form: snippet, config.yml, environment, Helm values"),
+    ]  # fmt: skip
 
-    def __init__(self, snippet: str, summary: str, blocker: str | None = None) -> None:
+    def __init__(
+        self,
+        snippet: str,
+        summary: str,
+        blocker: str | None = None,
+        *,
+        source: PolicySource | None = None,
+        form: ExportForm = "snippet",
+    ) -> None:
         super().__init__(classes="modal")
         self.snippet = snippet
         self.summary = summary
         # Why this policy must not be shipped (the registry would not start), if so.
         self.blocker = blocker
-        self.saved_to: str | None = None
+        # The snippet reads back as exactly the policy it was written from.
+        self.source = source if source is not None else source_from_config(snippet)
+        self.form: ExportForm = form
+        self.saved_to: dict[ExportForm, str] = {}
+
+    @property
+    def text(self) -> str:
+        """What is shown, copied and saved: the policy in the chosen form."""
+        if self.form == "snippet":
+            return self.snippet
+        return render(self.source, self.form)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label("Merge into the registry's config.yml", classes="title")
+            yield Label(FORM_INFO[self.form][1], classes="title", id="export-title")
+            yield Tabs(
+                *(Tab(FORM_INFO[form][0], id=f"form-{form}") for form in FORMS),
+                active=f"form-{self.form}",
+                id="forms",
+            )
             with VerticalScroll(classes="snippet"):
-                yield Static(self.snippet, markup=False, id="snippet")
+                yield Static(self.text, markup=False, id="snippet")
             if self.blocker:
                 yield Label(f"✗ {self.blocker}", classes="blocker")
             else:
@@ -48,31 +93,54 @@ class ExportScreen(ModalScreen[None]):
             return None
         return True
 
+    def show_form(self, form: ExportForm) -> None:
+        """Switch the shown text (and what Copy and Save as… use) to `form`."""
+        self.form = form
+        self.query_one("#export-title", Label).update(FORM_INFO[form][1])
+        self.query_one("#snippet", Static).update(self.text)
+        tabs = self.query_one("#forms", Tabs)
+        if tabs.active != f"form-{form}":
+            tabs.active = f"form-{form}"
+
+    @on(Tabs.TabActivated, "#forms")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        form = (event.tab.id or "").removeprefix("form-")
+        if form in FORMS and form != self.form:
+            self.show_form(form)  # type: ignore[arg-type]
+
+    def action_next_form(self) -> None:
+        self.show_form(FORMS[(FORMS.index(self.form) + 1) % len(FORMS)])
+
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.snippet)
-        self.notify("snippet copied to the clipboard (OSC 52)")
+        self.app.copy_to_clipboard(self.text)
+        self.notify(f"{FORM_INFO[self.form][0]} copied to the clipboard (OSC 52)")
 
     @work(exclusive=True, group="export-save")
     async def action_save(self) -> None:
-        path = await self.app.push_screen_wait(SaveAsScreen(self.saved_to or DEFAULT_NAME))
+        # The form (and its text) as it is now, even if the user switches while asked.
+        form, text = self.form, self.text
+        suggestion = self.saved_to.get(form, FORM_INFO[form][2])
+        path = await self.app.push_screen_wait(SaveAsScreen(suggestion))
         if path is None:
             return
         try:
-            saved = save_text(path, self.snippet)
+            saved = save_text(path, text)
         except ExportExists as exc:
-            question = f"{exc.path} exists. Replace it with the snippet?"
+            label = FORM_INFO[form][0]
+            question = f"{exc.path} exists. Replace it with the {label.lower()}?"
             if not await self.app.push_screen_wait(ConfirmScreen(question, "Replace", "Keep it")):
                 self.notify(f"not saved: {exc.path} kept as it was")
                 return
             try:
-                saved = save_text(path, self.snippet, overwrite=True)
+                saved = save_text(path, text, overwrite=True)
             except ExportError as error:
                 self.notify(error.message, title="not saved", severity="error")
                 return
         except ExportError as exc:
             self.notify(exc.message, title="not saved", severity="error")
             return
-        self.saved_to = str(saved)
+        self.saved_to[form] = str(saved)
         self.notify(f"saved {saved}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
