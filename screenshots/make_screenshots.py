@@ -74,6 +74,11 @@ SHOTS = [
     ),
     Shot("07-narrow-80x24", "80 x 24: everything stacked", size=NARROW),
     Shot("08-help", "? : every key", ["question_mark"]),
+    Shot(
+        "09-lint-warnings",
+        "an unanchored pattern: warnings, each with a URL the registry would accept",
+        ["a", *"mcr.microsoft.com", "escape"],
+    ),
 ]
 
 

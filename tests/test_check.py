@@ -27,6 +27,7 @@ BLOG_BODY = (
 )
 TOP_KEYS = ["target", "policy", "policyError", "accepted", "status", "body", "bodyText"]
 TOP_KEYS.append("descriptors")
+TOP_KEYS.append("warnings")  # lint findings (issue 5), after everything else
 DESCRIPTOR_KEYS = {
     "role",
     "index",

@@ -28,6 +28,11 @@ def test_pattern_go_rejects_with_its_error_and_caret(snap_compare) -> None:
     assert snap_compare(ExplorerApp(), press=["a", *"^https://(?=x", "escape"], terminal_size=WIDE)
 
 
+def test_lint_warnings_under_an_unanchored_pattern(snap_compare) -> None:
+    press = ["a", *"mcr.microsoft.com", "escape"]
+    assert snap_compare(ExplorerApp(), press=press, terminal_size=WIDE)
+
+
 def test_sample_at_80_by_24(snap_compare) -> None:
     assert snap_compare(ExplorerApp(), terminal_size=NARROW)
 

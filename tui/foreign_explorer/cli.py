@@ -138,6 +138,14 @@ def _dispatch(args: list[str]) -> int:
         from foreign_explorer.check import run_check
 
         return run_check(check_parser().parse_args(args[1:]))
+    if args and args[0] == "export":
+        from foreign_explorer.exportcmd import run_export
+
+        return run_export(args[1:])
+    if args and args[0] == "suggest":
+        from foreign_explorer.suggestcmd import run_suggest
+
+        return run_suggest(args[1:])
     if args and args[0] in ("-h", "--help") and len(args) == 1:
         print(_TOP_HELP)
         return 0
@@ -159,5 +167,11 @@ usage:
                          [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
                          [--validation-disabled] [--target distribution-2.8|distribution-3]
                          [--format text|json]
+  foreign-explorer suggest REF|--file PATH|-|--sample [--platform P] [--narrow | --path-prefix P]
+                           [--target distribution-2.8|distribution-3] [--format yaml|json]
+  foreign-explorer export [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
+                          [--validation-disabled] [--target ...]
+                          [--format snippet|config|env|helm] [--merge-into CONFIG.yml]
+                          [--output FILE] [--force]
 
-`foreign-explorer check --help` for details."""
+`foreign-explorer check --help` (or export --help) for details."""

@@ -21,6 +21,7 @@ from foreign_explorer.core.registry.transport import (
     parse_rate_limit,
     parse_retry_after,
 )
+from tests.servers.certs import KeyPair
 from tests.servers.scripted import Reply, ScriptedServer, routes
 
 
@@ -255,3 +256,60 @@ async def test_oversized_answer_stops_reading_at_the_cap() -> None:
                     on_too_large=lambda size: e.ManifestTooLarge(f"over the cap ({size})"),
                 )
             await transport.aclose()
+
+
+@pytest.fixture
+def ca_loads(monkeypatch: pytest.MonkeyPatch) -> list[TransportOptions]:
+    """Every CA-loading TLS context the transport builds (one per client that may do TLS)."""
+    from foreign_explorer.core.registry import transport as module
+
+    built: list[TransportOptions] = []
+    real = module._build_ssl_context
+
+    def counting(options: TransportOptions) -> object:
+        built.append(options)
+        return real(options)
+
+    monkeypatch.setattr(module, "_build_ssl_context", counting)
+    return built
+
+
+async def test_plain_http_without_a_proxy_never_loads_a_ca_bundle(
+    ca_loads: list[TransportOptions],
+) -> None:
+    with ScriptedServer(routes({"/v2/": Reply(200, b"{}")})) as server:
+        transport = _transport()
+        for _ in range(2):
+            assert (await transport.send("GET", server.url + "/v2/")).status == 200
+        await transport.aclose()
+    assert ca_loads == []
+
+
+async def test_https_in_a_plain_http_session_still_verifies_with_the_ca(
+    ca_loads: list[TransportOptions], keys: KeyPair
+) -> None:
+    tls_routes = routes({"/v2/": Reply(200, b"{}")})
+    with (
+        ScriptedServer(routes({"/v2/": Reply(200, b"{}")})) as plain,
+        ScriptedServer(tls_routes, cert=(keys.cert_path, keys.key_path)) as tls,
+    ):
+        trusting = _transport(ca_file=str(keys.cert_path))
+        await trusting.send("GET", plain.url + "/v2/")
+        assert ca_loads == []
+        assert (await trusting.send("GET", tls.url + "/v2/")).status == 200
+        await trusting.aclose()
+        untrusting = _transport()
+        await untrusting.send("GET", plain.url + "/v2/")
+        with pytest.raises(e.TLSError, match="not trusted"):
+            await untrusting.send("GET", tls.url + "/v2/")
+        await untrusting.aclose()
+    assert len(ca_loads) == 2
+
+
+def test_plain_http_may_use_tls_only_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    local = "http://127.0.0.1:5000/v2/"
+    assert _transport().may_use_tls(local) is False
+    assert _transport().may_use_tls("https://ghcr.io/v2/") is True
+    monkeypatch.setenv("ALL_PROXY", "https://proxy.example:3128")
+    assert _transport().may_use_tls(local) is True
+    assert _transport(trust_env=False).may_use_tls(local) is False

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from foreign_explorer.core.evaluate import DescriptorVerdict, Evaluation, UrlVerdict
+from foreign_explorer.core.lint import LintWarning
 from foreign_explorer.core.policy import PolicySource, PolicyStartupError
 from foreign_explorer.core.profiles import Profile
 
@@ -74,4 +76,11 @@ def startup_error_dict(
         "body": None,
         "bodyText": None,
         "descriptors": [],
+        # A policy the registry cannot start with has nothing to lint.
+        "warnings": [],
     }
+
+
+def warnings_list(warnings: Sequence[LintWarning]) -> list[dict[str, Any]]:
+    """The `warnings` member: lint findings, each with its verified example URL."""
+    return [warning.as_dict() for warning in warnings]

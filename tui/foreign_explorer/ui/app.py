@@ -13,6 +13,7 @@ from typing import Any
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -24,6 +25,7 @@ from foreign_explorer.ui import loading
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.messages import HistoryLoaded, ImageFailed, ImageLoaded
 from foreign_explorer.ui.model import EntryStatus, Explorer, ExplorerState, ExplorerView, ImageEntry
+from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.error_details import ErrorDetailsScreen
 from foreign_explorer.ui.screens.export import ExportScreen
 from foreign_explorer.ui.screens.help import HelpScreen
@@ -56,6 +58,8 @@ class ExplorerApp(App[None]):
                 tooltip="Add an allow pattern and type it"),
         Binding("d", "add_pattern('deny')", "Deny", id="add_deny",
                 tooltip="Add a deny pattern and type it"),
+        Binding("s", "suggest", "Suggest", id="suggest", show=False,
+                tooltip="Suggest allow patterns from these layers' URLs"),
         Binding("e", "export", "Export", id="export",
                 tooltip="Show the policy as a config.yml snippet to copy or save"),
         Binding("p", "platforms", "Platform", id="platforms",
@@ -286,6 +290,52 @@ class ExplorerApp(App[None]):
 
     async def action_add_pattern(self, list_name: str) -> None:
         await self.main.query_one(PolicyEditor).add(list_name)
+
+    def action_suggest(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.suggest_patterns()
+
+    @work(exclusive=True, exit_on_error=False, group="suggest")
+    async def suggest_patterns(self) -> None:
+        """Allow patterns for the open images' URLs, verified by the engine, into the editor."""
+        suggestion = self.explorer.suggest(self.state)
+        if not suggestion.patterns:
+            if suggestion.unfixable:
+                url, why = suggestion.unfixable[0]
+                text = f"no allow pattern can let these URLs through: {url}: {why}"
+            else:
+                text = "no layer URL the registry checks: nothing to allow"
+            self.notify(escape(text), severity="warning")
+            return
+        current = self.state.source.allow
+        if current == suggestion.patterns:
+            self.notify("the allow list already is the suggestion")
+            return
+        if current:
+            count = f"{len(current)} allow pattern{'s' if len(current) > 1 else ''}"
+            question = f"Replace the {count} with the suggestion?\n" + "\n".join(
+                suggestion.patterns
+            )
+            if not await self.push_screen_wait(
+                ConfirmScreen(escape(question), "Replace", "Keep mine")
+            ):
+                return
+        source = self.state.source.with_flags(allow=suggestion.patterns)
+        await self.main.query_one(PolicyEditor).load(source, self.state.profile.go)
+        self.apply(replace(self.state, source=source))
+        total = len(suggestion.admitted) + len(suggestion.unfixable)
+        verified = (
+            f"verified on {self.state.profile.title}: {len(suggestion.admitted)} of {total} "
+            f"layer URL{'s' if total > 1 else ''} pass"
+        )
+        self.notify(escape("allow ← " + ", ".join(suggestion.patterns) + "\n" + verified))
+        if suggestion.unfixable:
+            url, why = suggestion.unfixable[0]
+            self.notify(
+                escape(f"{len(suggestion.unfixable)} URL(s) still fail: {url}: {why}"),
+                severity="warning",
+                timeout=12,
+            )
 
     def action_switch_target(self) -> None:
         state = replace(self.state, profile=self.state.other_profile)

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from foreign_explorer.core.evaluate import Evaluation, PreparedManifest, evaluate, prepare
+from foreign_explorer.core.lint import LintWarning, checked_urls, lint_policy
 from foreign_explorer.core.manifest import Manifest
 from foreign_explorer.core.policy import (
     Policy,
@@ -21,6 +22,7 @@ from foreign_explorer.core.policy import (
     compile_policy,
 )
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
+from foreign_explorer.core.suggest import Suggestion, suggest
 
 
 class EntryStatus(StrEnum):
@@ -174,6 +176,9 @@ class ExplorerView:
     selected: int | None
     summaries: tuple[EntrySummary, ...]
     mirrors_cleanly: bool | None = None
+    # Lint of the edited policy against every open image's checked URLs (none while it
+    # does not compile): each warning carries a URL the engine has judged.
+    warnings: tuple[LintWarning, ...] = ()
 
     @property
     def source(self) -> PolicySource:
@@ -199,6 +204,8 @@ class Explorer:
         self._last_good: dict[str, PolicySource] = {}
         # Evaluations of the current derive, so a manifest is evaluated once per policy.
         self._memo: dict[tuple[int, int], Evaluation] = {}
+        # The open images' checked URLs, per target, for the manifests they came from.
+        self._urls: tuple[tuple[int, ...], str, tuple[Manifest, ...], tuple[str, ...]] | None = None
 
     def prepared(self, manifest: Manifest, profile: Profile) -> PreparedManifest:
         key = (id(manifest), profile.name)
@@ -233,10 +240,38 @@ class Explorer:
         self._last_good[profile.name] = source
         return policy, None
 
+    def loaded_urls(self, state: ExplorerState) -> tuple[str, ...]:
+        """Every URL the target's registry checks in the open images (all fetched platforms)."""
+        manifests = tuple(
+            slot.image.manifest
+            for entry in state.entries
+            if entry.status is EntryStatus.READY
+            for slot in entry.slots
+            if slot.image is not None
+        )
+        key = tuple(id(m) for m in manifests)
+        cached = self._urls
+        if cached is None or cached[0] != key or cached[1] != state.profile.name:
+            cached = self._urls = (
+                key,
+                state.profile.name,
+                manifests,
+                checked_urls(manifests, state.profile),
+            )
+        return cached[3]
+
+    def suggest(self, state: ExplorerState) -> Suggestion:
+        """Allow patterns for the open images' URLs, verified with the current deny list."""
+        return suggest(self.loaded_urls(state), state.profile, deny=state.source.deny)
+
     def derive(self, state: ExplorerState) -> ExplorerView:
         self._memo.clear()
         policy, error = self.compile(state.source, state.profile)
         other_policy, other_error = self.compile(state.source, state.other_profile)
+        warnings: tuple[LintWarning, ...] = ()
+        if error is None:
+            other = other_policy if other_error is None else None
+            warnings = lint_policy(policy, self.loaded_urls(state), other=other)
         entry = state.entry
         image = entry.current if entry is not None else None
         evaluation = other = None
@@ -267,6 +302,7 @@ class Explorer:
             selected=selected,
             summaries=summaries,
             mirrors_cleanly=mirrors,
+            warnings=warnings,
         )
 
     def platform_rows(self, entry: ImageEntry, policy: Policy) -> tuple[PlatformRow, ...]:

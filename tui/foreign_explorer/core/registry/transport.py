@@ -29,6 +29,8 @@ MAX_REDIRECTS = 5
 ERROR_BODY_CAP = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRIED = frozenset({429, 502, 503, 504})
+# Proxies a plain-HTTP request may go through (over TLS, if the proxy URL is https://).
+_HTTP_PROXY_VARS = ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
 @dataclass(frozen=True)
@@ -256,11 +258,22 @@ def _build_ssl_context(options: TransportOptions) -> ssl.SSLContext | bool:
     return context
 
 
+def _trust_nothing_context() -> ssl.SSLContext:
+    """For clients that never do TLS: verifying, with no CA, so any handshake would fail."""
+    import ssl
+
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 Sleep = Callable[[float], Awaitable[None]]
 
 
 class Transport:
-    """Sends requests through one lazily opened httpx.AsyncClient and counts them."""
+    """Sends requests through lazily opened httpx.AsyncClients and counts them.
+
+    One client serves everything that may use TLS; plain-HTTP requests without a proxy (a
+    local registry) get their own, so they never pay for loading a CA bundle (~15 ms).
+    """
 
     def __init__(
         self,
@@ -270,7 +283,8 @@ class Transport:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.options = options or TransportOptions()
-        self._client: httpx.AsyncClient | None = None
+        # Keyed by whether the client may do TLS.
+        self._clients: dict[bool, httpx.AsyncClient] = {}
         self._client_loop: object = None
         self._sleep: Sleep | None = sleep
         self._clock = clock
@@ -298,37 +312,47 @@ class Transport:
     def base_url(self, host: str) -> str:
         return f"{self.scheme_for(host)}://{host}"
 
-    def _get_client(self) -> httpx.AsyncClient:
+    def may_use_tls(self, url: str) -> bool:
+        """False only for http:// with no proxy configured (a proxy may be https://)."""
+        if not url.lower().startswith("http://"):
+            return True
+        return self.options.trust_env and any(os.environ.get(v) for v in _HTTP_PROXY_VARS)
+
+    def _get_client(self, url: str) -> httpx.AsyncClient:
         import asyncio
 
         loop = asyncio.get_running_loop()
-        if self._client is not None and (self._client.is_closed or self._client_loop is not loop):
+        if self._client_loop is not loop:
             # A client's connections belong to the loop that opened them.
-            self._client = None
-        if self._client is None:
-            import httpx
-
+            self._clients = {}
             self._client_loop = loop
+        tls = self.may_use_tls(url)
+        client = self._clients.get(tls)
+        if client is None or client.is_closed:
+            client = self._clients[tls] = self._new_client(tls)
+        return client
 
-            timeout = httpx.Timeout(
-                self.options.read_timeout,
-                connect=self.options.connect_timeout,
-                read=self.options.read_timeout,
-                write=self.options.read_timeout,
-                pool=self.options.connect_timeout,
-            )
-            self._client = httpx.AsyncClient(
-                verify=_build_ssl_context(self.options),
-                timeout=timeout,
-                trust_env=self.options.trust_env,
-                follow_redirects=False,
-                headers={"User-Agent": USER_AGENT},
-            )
-        return self._client
+    def _new_client(self, tls: bool) -> httpx.AsyncClient:
+        import httpx
+
+        timeout = httpx.Timeout(
+            self.options.read_timeout,
+            connect=self.options.connect_timeout,
+            read=self.options.read_timeout,
+            write=self.options.read_timeout,
+            pool=self.options.connect_timeout,
+        )
+        return httpx.AsyncClient(
+            verify=_build_ssl_context(self.options) if tls else _trust_nothing_context(),
+            timeout=timeout,
+            trust_env=self.options.trust_env,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        )
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
             await client.aclose()
 
     async def send(
@@ -435,7 +459,7 @@ class Transport:
     ) -> Response:
         import httpx
 
-        client = self._get_client()
+        client = self._get_client(url)
         record_url = url.split("?", 1)[0]
         status: int | None = None
         try:

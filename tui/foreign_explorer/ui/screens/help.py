@@ -18,6 +18,13 @@ ABOUT = (
     "`foreign-explorer check`."
 )
 
+LINT = (
+    "⚠ under a pattern (or under the lists, for the policy as a whole) is a URL the registry "
+    "would accept although you most likely did not mean it, or reject although you did; the "
+    "engine judged that very URL before showing it. s suggests allow patterns made from the "
+    "open images' layer URLs (anchored, dots escaped, ending at a `/`), verified the same way."
+)
+
 
 GESTURES = """Also
   Tab / Shift+Tab  move between the layers, the patterns and the filter
@@ -54,6 +61,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Keys", classes="title")
             with VerticalScroll(classes="details"):
                 yield Static(ABOUT + "\n", markup=False)
+                yield Static(LINT + "\n", markup=False)
                 for title, bindings in self.sections:
                     yield Static(binding_lines(title, bindings))
                 yield Static(GESTURES, markup=False)

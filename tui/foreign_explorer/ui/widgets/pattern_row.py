@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from foreign_explorer.core.goregex import GoRegexpError, compile_go
+from foreign_explorer.core.lint import LintWarning, Outcome
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.ui.text import FAIL, window
 
@@ -67,6 +70,69 @@ class PatternError(Widget):
             piece, at = window(self.pattern.replace("\n", " "), error.caret, width)
             text.append(f"\n{piece}\n")
             text.append(" " * at + "^", self.get_component_rich_style("pattern-error--caret"))
+        return text
+
+
+def _short(profile: str) -> str:
+    return profile.removeprefix("distribution-")
+
+
+def warning_line(warning: LintWarning) -> tuple[str, str]:
+    """(what is wrong, what the registry does with which URL) for one line on screen."""
+    first, *others = warning.claims
+    verb = "passes" if first.outcome is Outcome.ACCEPTED else "rejected"
+    if not others:
+        return warning.title, f"{verb} {warning.example}"
+    starts = [c for c in others if c.outcome is Outcome.NO_START]
+    if starts:
+        names = "/".join(_short(c.profile) for c in starts)
+        return warning.title, f"{names} would not start; {verb} {warning.example}"
+    second = others[0]
+    their = "passes" if second.outcome is Outcome.ACCEPTED else "rejected"
+    return (
+        warning.title,
+        f"{verb} on {_short(first.profile)}, {their} on {_short(second.profile)}: "
+        f"{warning.example}",
+    )
+
+
+class LintLines(Widget):
+    """Lint findings, one line each: what is wrong, and the URL the engine judged to prove it."""
+
+    COMPONENT_CLASSES = {"lint-lines--title", "lint-lines--url"}
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.warnings: tuple[LintWarning, ...] = ()
+        self.display = False
+
+    def show(self, warnings: tuple[LintWarning, ...]) -> None:
+        # Only on change: each refresh costs a layout pass, and this runs on every keystroke.
+        if warnings == self.warnings:
+            return
+        self.warnings = warnings
+        self.display = bool(warnings)
+        self.tooltip = "\n\n".join(f"{w.where}: {w.message}" for w in warnings) or None
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        text = Text()
+        title_style = self.get_component_rich_style("lint-lines--title")
+        url_style = self.get_component_rich_style("lint-lines--url")
+        width = max(self.content_size.width, 20)
+        for number, warning in enumerate(self.warnings):
+            title, rest = warning_line(warning)
+            head = f"⚠ {title}:"
+            # Words (and URLs) whole where they fit: no break at a URL's hyphens.
+            lines = textwrap.wrap(f"{head} {rest}", width=width, break_on_hyphens=False)
+            for k, line in enumerate(lines):
+                if number or k:
+                    text.append("\n")
+                if k == 0:
+                    text.append(line[: len(head)], title_style)
+                    text.append(line[len(head) :], url_style)
+                else:
+                    text.append(line, url_style)
         return text
 
 
@@ -164,6 +230,7 @@ class PatternRow(Vertical):
             yield Button("✕", classes="pattern-remove", compact=True, tooltip="Remove this pattern")
         yield PatternError()
         yield Label("", classes="pattern-note")
+        yield LintLines(classes="pattern-warnings")
 
     def on_mount(self) -> None:
         self.input.validate(self._value)
@@ -180,6 +247,9 @@ class PatternRow(Vertical):
     @property
     def error(self) -> GoRegexpError | None:
         return self.validator.error
+
+    def show_warnings(self, warnings: tuple[LintWarning, ...]) -> None:
+        self.query_one(LintLines).show(warnings)
 
     def set_number(self, number: int) -> None:
         self.query_one(".pattern-number", Label).update(str(number))

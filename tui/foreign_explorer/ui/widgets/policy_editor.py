@@ -8,10 +8,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Static
 
+from foreign_explorer.core.lint import LintWarning
 from foreign_explorer.core.policy import PolicySource, PolicyStartupError, PolicyUnsupported
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.ui.model import ExplorerView
-from foreign_explorer.ui.widgets.pattern_row import PatternRow
+from foreign_explorer.ui.widgets.pattern_row import LintLines, PatternRow
 
 LISTS = ("allow", "deny")
 
@@ -49,8 +50,9 @@ class PolicyEditor(VerticalScroll):
             yield Label(name, classes="list-title")
             yield Vertical(id=f"{name}-rows", classes="pattern-list")
             yield Label("", id=f"{name}-empty", classes="list-empty")
+        yield LintLines(id="policy-warnings")
         yield Static("", id="policy-status")
-        yield Label("a allow · d deny · Tab next pane · Esc back", id="policy-hint")
+        yield Label("a allow · d deny · s suggest · Tab next pane · Esc back", id="policy-hint")
 
     def rows(self, list_name: str) -> list[PatternRow]:
         return list(self.query_one(f"#{list_name}-rows", Vertical).query_children(PatternRow))
@@ -105,6 +107,25 @@ class PolicyEditor(VerticalScroll):
         else:
             status = ""
         _set_text(self.query_one("#policy-status", Static), status)
+        self._show_warnings(view.warnings)
+
+    def _show_warnings(self, warnings: tuple[LintWarning, ...]) -> None:
+        """Each warning under its pattern; those about the policy as a whole under the lists."""
+        by_pattern: dict[tuple[str, int], list[LintWarning]] = {}
+        for warning in warnings:
+            if warning.index is not None:
+                by_pattern.setdefault((warning.list_name, warning.index), []).append(warning)
+        for name in LISTS:
+            # Pending rows (added, still empty) are not in the policy: they do not count.
+            index = 0
+            for row in self.rows(name):
+                if row.pending:
+                    row.show_warnings(())
+                    continue
+                row.show_warnings(tuple(by_pattern.get((name, index), ())))
+                index += 1
+        wide = tuple(w for w in warnings if w.index is None)
+        self.query_one("#policy-warnings", LintLines).show(wide)
 
     def _startup_text(self, error: PolicyStartupError | PolicyUnsupported) -> str:
         if isinstance(error, PolicyUnsupported):

@@ -1,0 +1,488 @@
+"""The lint: each rule's warning, its example URL, and the engine's verdict behind every claim.
+
+The real registry proves the claims in tests/registry/test_lint_registry.py; here each rule is
+pinned on its own, and a property test checks that no warning ever carries an example the
+engine does not judge the way the warning says.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from foreign_explorer.core import lint as L
+from foreign_explorer.core.evaluate import judge_url, prepare_url
+from foreign_explorer.core.goregex import GoRegexp, GoRegexpError, compile_go, syntax_tree
+from foreign_explorer.core.lint import (
+    Claim,
+    LintWarning,
+    Outcome,
+    checked_urls,
+    lint,
+    lint_policy,
+)
+from foreign_explorer.core.manifest import parse_manifest
+from foreign_explorer.core.policy import PolicySource, PolicyStartupError, compile_policy
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, PROFILES
+from tests.registry import images as im
+from tests.registry.test_differential import URLS as TRICKY_URLS
+
+P28, P3 = DISTRIBUTION_2_8, DISTRIBUTION_3
+MCR = r"^https://mcr\.microsoft\.com/"
+SAMPLE = "https://mcr.microsoft.com/v2/windows/nanoserver/blobs/sha256:" + "62239e9a" * 8
+
+
+def warnings_for(allow=(), deny=(), urls=(SAMPLE,), profile=P28, disabled=False):
+    source = PolicySource(allow=tuple(allow), deny=tuple(deny), disabled=disabled)
+    return lint(source, profile, urls)
+
+
+def by_code(warnings, code) -> LintWarning:
+    found = [w for w in warnings if w.code == code]
+    assert len(found) == 1, [w.code for w in warnings]
+    return found[0]
+
+
+def codes(warnings) -> set[str]:
+    return {w.code for w in warnings}
+
+
+def assert_proven(warning: LintWarning, source: PolicySource, profile=P28) -> None:
+    """The claims, re-judged by the engine from scratch."""
+    for claim in warning.claims:
+        profile_for = PROFILES.get(claim.profile)
+        if claim.outcome is Outcome.NO_START:
+            line = next(go for name, _label, go in L.GO_LINES if name == claim.profile)
+            with pytest.raises(GoRegexpError):
+                compile_go(warning.pattern, line)
+            continue
+        assert profile_for is not None
+        policy = compile_policy(source, profile_for)
+        assert judge_url(warning.example, policy).ok == (claim.outcome is Outcome.ACCEPTED)
+    assert warning.claims[0].profile == profile.name
+
+
+# --- allow rules --------------------------------------------------------------------------------
+
+
+def test_unanchored_pattern_is_shown_a_url_on_another_host_that_passes() -> None:
+    warning = by_code(warnings_for(["mcr.microsoft.com"]), L.UNANCHORED)
+    assert warning.example == "https://evil.example/?mcr.microsoft.com"
+    assert warning.accepted
+    assert warning.where == "allow[0]" and warning.pattern == "mcr.microsoft.com"
+    assert r"write ^https://mcr\.microsoft\.com/" in warning.message
+    assert_proven(warning, PolicySource(allow=("mcr.microsoft.com",)))
+
+
+def test_unanchored_picks_another_attacker_host_when_the_first_is_denied() -> None:
+    warning = by_code(
+        warnings_for(["mcr.microsoft.com"], deny=[r"^https://evil\.example/"]), L.UNANCHORED
+    )
+    assert warning.example == "https://attacker.example/?mcr.microsoft.com"
+
+
+def test_empty_pattern_matches_every_url() -> None:
+    warning = by_code(warnings_for([""]), L.UNANCHORED)
+    assert warning.example.startswith("https://evil.example/")
+    assert warning.accepted
+
+
+def test_unescaped_dot_gives_a_lookalike_host_one_could_register() -> None:
+    warning = by_code(warnings_for(["^https://mcr.microsoft.com/"]), L.UNESCAPED_DOT)
+    assert warning.example == "https://mcr-microsoft.com/"
+    assert_proven(warning, PolicySource(allow=("^https://mcr.microsoft.com/",)))
+
+
+def test_a_dot_outside_the_host_is_not_an_unescaped_dot_in_the_host() -> None:
+    assert L.UNESCAPED_DOT not in codes(warnings_for([r"^https://mcr\.microsoft\.com/v2/a.b"]))
+
+
+def test_host_without_slash_admits_a_longer_host_and_a_userinfo_form() -> None:
+    warning = by_code(warnings_for([r"^https://mcr\.microsoft\.com"]), L.HOST_NOT_CLOSED)
+    assert warning.example == "https://mcr.microsoft.com.evil.example/"
+    assert "mcr.microsoft.com@evil.example" in warning.message
+    assert_proven(warning, PolicySource(allow=(r"^https://mcr\.microsoft\.com",)))
+
+
+def test_a_host_closed_by_a_port_or_end_is_closed() -> None:
+    for pattern in (r"^https://mcr\.microsoft\.com(/|$)", r"^https://mcr\.microsoft\.com:443/"):
+        assert L.HOST_NOT_CLOSED not in codes(warnings_for([pattern])), pattern
+
+
+def test_wildcard_before_the_host_lets_another_host_through() -> None:
+    warning = by_code(warnings_for([r"^https://.*\.microsoft\.com/"]), L.HOST_WILDCARD)
+    assert warning.example == "https://evil.example/?.microsoft.com/"
+    assert warning.accepted
+
+
+def test_a_host_class_without_slash_is_escaped_through_the_query() -> None:
+    # [^/]* stops at `/` but not at `?`: the rest of the URL is a query Go never reads.
+    warning = by_code(warnings_for([r"^https://[^/]*\.microsoft\.com/"]), L.HOST_WILDCARD)
+    assert warning.example == "https://evil.example?.microsoft.com/"
+    assert_proven(warning, PolicySource(allow=(r"^https://[^/]*\.microsoft\.com/",)))
+
+
+def test_a_label_wildcard_under_the_same_top_level_name_is_meant() -> None:
+    # [a-z]+\.example admits any such host on purpose; evil.example would prove nothing.
+    found = warnings_for([r"^https://[a-z]+\.example/"], urls=("https://a.example/x",))
+    assert found == ()
+
+
+def test_plain_http_admitted_by_an_optional_s() -> None:
+    warning = by_code(warnings_for([r"^https?://mcr\.microsoft\.com/"]), L.PLAIN_HTTP)
+    assert warning.example == "http://mcr.microsoft.com/"
+    assert warning.accepted
+
+
+def test_plain_http_is_not_warned_when_the_pattern_asks_for_it() -> None:
+    found = warnings_for([r"^http://mirror\.internal/"], urls=("http://mirror.internal/x",))
+    assert found == ()
+
+
+def test_plain_http_example_has_a_host_even_for_any_host_patterns() -> None:
+    warning = by_code(warnings_for(["^https?://"], urls=()), L.PLAIN_HTTP)
+    assert warning.example == "http://mirror.example/"
+
+
+# --- deny rules ---------------------------------------------------------------------------------
+
+DENY_EVIL = r"^https://evil\.example/"
+
+
+@pytest.mark.parametrize(
+    ("code", "example"),
+    [
+        (L.DENY_SCHEME_CASE, "HTTPS://evil.example/"),
+        (L.DENY_HOST_CASE, "https://EVIL.EXAMPLE/"),
+        (L.DENY_PORT, "https://evil.example:443/"),
+        (L.DENY_TRAILING_DOT, "https://evil.example./"),
+        (L.DENY_USERINFO, "https://u@evil.example/"),
+    ],
+)
+def test_deny_pattern_dodged_by_another_spelling_of_the_same_url(code: str, example: str) -> None:
+    warning = by_code(warnings_for(deny=[DENY_EVIL]), code)
+    assert warning.example == example
+    assert warning.contrast == "https://evil.example/"
+    assert warning.accepted
+    source = PolicySource(deny=(DENY_EVIL,))
+    assert_proven(warning, source)
+    assert not judge_url(warning.contrast, compile_policy(source, P28)).ok
+
+
+def test_deny_dodged_by_percent_encoding_outside_the_host() -> None:
+    warning = by_code(warnings_for(["^https://"], deny=["evil"]), L.DENY_PERCENT)
+    assert warning.example == "https://x.example/%65vil"
+    assert warning.contrast == "https://x.example/evil"
+
+
+def test_percent_encoding_dodge_is_found_on_the_allowed_host() -> None:
+    warning = by_code(warnings_for([MCR], deny=[r"(?i)\.exe$"]), L.DENY_PERCENT)
+    assert warning.example == "https://mcr.microsoft.com/%2Eexe"
+    assert warning.contrast == "https://mcr.microsoft.com/.exe"
+
+
+def test_a_dodge_the_allow_list_rejects_anyway_is_not_reported() -> None:
+    # HTTPS://evil.example/ dodges the deny, but allow ^https:// rejects it: no proof.
+    found = warnings_for(["^https://"], deny=[DENY_EVIL])
+    assert L.DENY_SCHEME_CASE not in codes(found)
+    assert {L.DENY_HOST_CASE, L.DENY_PORT, L.DENY_TRAILING_DOT} <= codes(found)
+
+
+def test_case_insensitive_deny_is_not_dodged_by_case() -> None:
+    found = codes(warnings_for(deny=[r"(?i)^https://evil\.example/"]))
+    assert L.DENY_SCHEME_CASE not in found and L.DENY_HOST_CASE not in found
+
+
+# --- the policy as a whole ----------------------------------------------------------------------
+
+
+def test_deny_only_policy_admits_every_other_host() -> None:
+    warning = by_code(warnings_for(deny=[DENY_EVIL]), L.DENY_ONLY)
+    assert (warning.list_name, warning.index, warning.pattern) == ("policy", None, None)
+    assert warning.example == "https://attacker.example/layer.tar.gz"
+    assert warning.accepted
+
+
+def test_validation_disabled_admits_everything() -> None:
+    warning = by_code(warnings_for(disabled=True), L.VALIDATION_DISABLED)
+    assert warning.accepted and warning.where == "policy"
+
+
+def test_the_default_policy_allows_nothing_and_has_no_warning() -> None:
+    assert warnings_for() == ()
+
+
+def test_pattern_matching_none_of_the_loaded_urls_shows_a_rejected_one() -> None:
+    warning = by_code(warnings_for([r"^https://mcr\.microsoft\.com/windows/"]), L.MATCHES_NONE)
+    assert warning.example == SAMPLE
+    assert not warning.accepted
+    assert "1 loaded URL" in warning.message
+
+
+def test_unused_pattern_beside_one_that_admits_everything_loaded() -> None:
+    warning = by_code(warnings_for([MCR, r"^https://unused\.example/"]), L.MATCHES_NONE)
+    assert warning.index == 1
+    assert warning.accepted
+    assert "another pattern" in warning.message
+
+
+def test_matches_none_prefers_a_rejected_url_on_the_patterns_host() -> None:
+    urls = ("https://other.example/a", "https://mcr.microsoft.com/v2/x")
+    warning = by_code(
+        warnings_for([r"^https://mcr\.microsoft\.com/windows/"], urls=urls), L.MATCHES_NONE
+    )
+    assert warning.example == "https://mcr.microsoft.com/v2/x"
+
+
+def test_matches_none_needs_loaded_urls() -> None:
+    assert warnings_for([MCR, r"^https://unused\.example/"], urls=()) == ()
+
+
+# --- versions and profiles ----------------------------------------------------------------------
+
+
+def test_url_with_brackets_is_judged_differently_by_2_8_and_3() -> None:
+    warning = by_code(warnings_for(["mcr.microsoft.com"]), L.PROFILES_DIFFER)
+    assert warning.example == "https://[mcr.microsoft.com]/"
+    assert warning.claims == (
+        Claim("distribution-2.8", Outcome.ACCEPTED),
+        Claim("distribution-3", Outcome.REJECTED),
+    )
+    assert_proven(warning, PolicySource(allow=("mcr.microsoft.com",)))
+
+
+def test_host_without_slash_admits_an_ipv6_literal_on_3_only() -> None:
+    warning = by_code(warnings_for([r"^https://mcr\.microsoft\.com"]), L.PROFILES_DIFFER)
+    assert warning.example == "https://mcr.microsoft.com[::1]"
+    assert [c.outcome for c in warning.claims] == [Outcome.REJECTED, Outcome.ACCEPTED]
+
+
+def test_loaded_url_judged_differently_is_a_policy_wide_warning_without_allow() -> None:
+    found = warnings_for(deny=[DENY_EVIL], urls=("https://[example.com]/x",))
+    warning = by_code(found, L.PROFILES_DIFFER)
+    assert warning.where == "policy"
+    assert warning.example == "https://[example.com]/x"
+
+
+def test_named_group_in_angle_brackets_stops_a_2_8_registry() -> None:
+    pattern = r"(?<host>^https://mcr\.microsoft\.com/)"
+    warning = by_code(warnings_for([pattern], profile=P3), L.GO_VERSION_ONLY)
+    assert warning.claims[0] == Claim("distribution-3", Outcome.ACCEPTED)
+    assert Claim("distribution-2.8", Outcome.NO_START) in warning.claims
+    assert "(?P<name>...)" in warning.message
+    assert_proven(warning, PolicySource(allow=(pattern,)), profile=P3)
+    with pytest.raises(PolicyStartupError):
+        lint(PolicySource(allow=(pattern,)), P28)
+
+
+def test_unicode_class_alias_stops_a_3_0_registry_too() -> None:
+    warning = by_code(
+        warnings_for([r"^https://\p{Letter}+\.example/"], profile=P3, urls=()), L.GO_VERSION_ONLY
+    )
+    names = {c.profile for c in warning.claims if c.outcome is Outcome.NO_START}
+    assert names == {"distribution-2.8", "distribution-2.8.3", "distribution-3.0"}
+
+
+def test_go_version_rule_covers_deny_patterns() -> None:
+    warning = by_code(warnings_for(deny=[r"(?<e>evil)"], profile=P3, urls=()), L.GO_VERSION_ONLY)
+    assert warning.list_name == "deny"
+    assert not warning.accepted
+
+
+# --- what is clean ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "allow",
+    [
+        (MCR,),
+        (r"^https://mcr\.microsoft\.com/v2/windows/",),
+        (MCR, r"^https://go\.microsoft\.com/"),
+        (r"(?i)^https://mcr\.microsoft\.com/",),
+        (r"^https://mcr\.microsoft\.com:443/", MCR),
+    ],
+)
+def test_anchored_escaped_slash_closed_https_patterns_are_clean(allow) -> None:
+    urls = (SAMPLE, "https://go.microsoft.com/fwlink", "https://mcr.microsoft.com:443/v2/x")
+    found = [w for w in warnings_for(allow, urls=urls) if w.code != L.MATCHES_NONE]
+    assert found == []
+
+
+# --- the contract -------------------------------------------------------------------------------
+
+
+def test_json_form_has_exactly_the_documented_keys() -> None:
+    warning = warnings_for(["mcr.microsoft.com"])[0]
+    assert list(warning.as_dict()) == ["code", "list", "index", "pattern", "message", "example"]
+
+
+def test_every_rule_has_a_short_title() -> None:
+    assert all(isinstance(title, str) and title for title in L.TITLES.values())
+    assert len(set(L.TITLES)) == 16
+
+
+def test_policy_wide_warnings_come_first_then_allow_then_deny() -> None:
+    found = warnings_for(["mcr.microsoft.com"], deny=["evil"], disabled=False)
+    order = [w.list_name for w in found]
+    assert order == sorted(order, key={"policy": 0, "allow": 1, "deny": 2}.get)
+
+
+def test_checked_urls_are_only_those_the_registry_checks() -> None:
+    image = im.docker_image(
+        [
+            im.foreign_layer(["https://a.example/1", "https://a.example/1"]),
+            im.layer("x", urls=["https://b.example/not-checked"]),
+            im.foreign_layer(["https://c.example/2"], seed="f2"),
+        ]
+    )
+    manifest = parse_manifest(image.manifest)
+    assert checked_urls([manifest], P28) == ("https://a.example/1", "https://c.example/2")
+    oci = parse_manifest(im.oci_image([im.oci_layer("y", urls=["https://d.example/3"])]).manifest)
+    assert checked_urls([manifest, oci], P3)[-1] == "https://d.example/3"
+
+
+def test_results_are_reused_for_the_same_source_profile_and_urls() -> None:
+    source = PolicySource(allow=("mcr.microsoft.com",))
+    first = lint_policy(compile_policy(source, P28), (SAMPLE,))
+    assert lint_policy(compile_policy(source, P28), [SAMPLE, SAMPLE]) is first
+
+
+def test_a_keystroke_with_500_urls_and_a_handful_of_patterns_costs_a_few_ms() -> None:
+    urls = [f"https://mcr.microsoft.com/v2/w/img{i % 7}/blobs/sha256:{i:064x}" for i in range(480)]
+    urls += [f"https://other{i}.example/x/{i}" for i in range(20)]
+    allow = [MCR, "mcr.microsoft.com", r"^https?://other\d+\.example", r"^https://.*\.net/"]
+    deny = [DENY_EVIL, r"\.exe$"]
+    times = []
+    for round_ in range(9):
+        # A new pattern each time, as when typing: the per-pattern caches of the rest hold.
+        source = PolicySource(
+            allow=(*allow, rf"^https://typed{round_}\.example/"), deny=tuple(deny)
+        )
+        policy = compile_policy(source, P28)
+        other = compile_policy(source, P3)
+        began = time.perf_counter()
+        lint_policy(policy, urls, other=other)
+        times.append(time.perf_counter() - began)
+    # Measured at about 2 ms here; the bound leaves room for a slow CI machine.
+    assert statistics.median(times) < 0.025
+
+
+# --- the assumption behind the fast cross-profile check -----------------------------------------
+
+BRACKETED = [
+    "https://[::1]/x",
+    "https://a[::1]/x",
+    "https://[a.example]/x",
+    "https://a.example[::1]/x",
+    "https://[127.0.0.1]/x",
+    "https://]x[/",
+]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        PolicySource(allow=("",)),
+        PolicySource(allow=("x",), deny=("evil",)),
+        PolicySource(deny=(r"\[",)),
+        PolicySource(disabled=True),
+        PolicySource(allow=(r"(?i)^https?://[^/]*", r"%"), deny=(r"\.exe$",)),
+    ],
+)
+def test_verdicts_differ_between_profiles_only_where_go_parses_differently(source) -> None:
+    mine, theirs = compile_policy(source, P28), compile_policy(source, P3)
+    for url in [*TRICKY_URLS, *BRACKETED]:
+        parse_28 = prepare_url(url, P28.go).reason is None
+        parse_3 = prepare_url(url, P3.go).reason is None
+        if judge_url(url, mine).ok != judge_url(url, theirs).ok:
+            assert parse_28 != parse_3, url
+
+
+# --- Go's parse tree, as the lint reads it ------------------------------------------------------
+
+
+def test_syntax_tree_merges_literals_and_keeps_a_lone_dot() -> None:
+    tree = syntax_tree("^ab.c", P28.go)
+    assert [sub.op for sub in tree.subs] == ["bot", "literal", "any-not-nl", "literal"]
+    assert tree.subs[1].runes == (ord("a"), ord("b"))
+
+
+def test_syntax_tree_raises_gos_error_for_gos_version() -> None:
+    with pytest.raises(GoRegexpError):
+        syntax_tree("(?<n>x)", P28.go)
+    assert syntax_tree("(?<n>x)", P3.go).op == "capture"
+
+
+def test_syntax_tree_marks_case_folded_literals() -> None:
+    tree = syntax_tree("(?i)ab", P28.go)
+    assert tree.op == "literal" and tree.fold
+
+
+# --- the property: no warning without its proof -------------------------------------------------
+
+ANCHORS = ["", "^"]
+SCHEMES = ["https://", "https?://", "http://", "", "(?i)https://", "[a-z]+://"]
+HOSTS = [
+    "mcr.microsoft.com",
+    r"mcr\.microsoft\.com",
+    r"[a-z]+\.example",
+    ".*",
+    "[^/]+",
+    r"(mcr|go)\.microsoft\.com",
+    r"\p{L}+\.net",
+]
+TAILS = ["/", "", "/v2/", "$", "(/|$)", ":443/", "/.*\\.tar$"]
+DENIES = ["", "evil", r"^https://evil\.example/", r"(?i)\.exe$", r"\.internal", "^http://"]
+LOADED = [
+    SAMPLE,
+    "https://go.microsoft.com/fwlink",
+    "http://mcr.microsoft.com/v2/x",
+    "https://evil.example/x.exe",
+    "https://[mcr.microsoft.com]/x",
+    "https://a.example:8443/x.tar",
+]
+
+
+@st.composite
+def policies(draw):
+    patterns = []
+    for _ in range(draw(st.integers(0, 2))):
+        parts = [draw(st.sampled_from(options)) for options in (ANCHORS, SCHEMES, HOSTS, TAILS)]
+        patterns.append("".join(parts))
+    deny = draw(st.sampled_from(DENIES))
+    profile = draw(st.sampled_from([P28, P3]))
+    urls = draw(st.lists(st.sampled_from(LOADED), max_size=4))
+    source = PolicySource(allow=tuple(patterns), deny=(deny,) if deny else ())
+    return source, profile, tuple(urls)
+
+
+@settings(max_examples=150, deadline=None)
+@given(policies())
+def test_every_warning_carries_an_example_the_engine_judges_as_claimed(drawn) -> None:
+    source, profile, urls = drawn
+    try:
+        policy = compile_policy(source, profile)
+    except PolicyStartupError:
+        return
+    for warning in lint_policy(policy, urls):
+        assert_proven(warning, source, profile)
+        if warning.list_name == "allow" and warning.code in (
+            L.UNANCHORED,
+            L.HOST_WILDCARD,
+            L.UNESCAPED_DOT,
+            L.HOST_NOT_CLOSED,
+            L.PLAIN_HTTP,
+        ):
+            assert warning.accepted
+            assert GoRegexp(warning.pattern, profile.go).matches(warning.example)
+        if warning.contrast is not None:
+            assert warning.accepted
+            assert not judge_url(warning.contrast, policy).ok
+            deny = GoRegexp(warning.pattern, profile.go)
+            assert deny.matches(warning.contrast) and not deny.matches(warning.example)
+        if warning.code == L.MATCHES_NONE:
+            assert warning.example in urls

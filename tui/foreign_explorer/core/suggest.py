@@ -1,0 +1,165 @@
+"""Suggest: the narrowest sensible allow patterns for the URLs an image's layers carry.
+
+One pattern per scheme and host as written: anchored, every metacharacter quoted the way Go's
+regexp.QuoteMeta does, and ending at a path boundary (`^https://mcr\\.microsoft\\.com/`), or
+narrowed to a path prefix. Nothing is trusted by construction: the patterns are compiled and
+every URL judged by the engine, and the policy they form is linted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from foreign_explorer.core.errors import InputError
+from foreign_explorer.core.evaluate import judge_url, prepare_url
+from foreign_explorer.core.lint import LintWarning, lint_policy
+from foreign_explorer.core.policy import PolicySource, compile_policy
+from foreign_explorer.core.profiles import Profile
+
+# What Go's regexp.QuoteMeta puts a backslash before.
+_META = frozenset("\\.+*?()|[]{}^$")
+
+
+class SuggestError(InputError):
+    """The suggestion cannot be made as asked (a path prefix some URL does not have)."""
+
+
+def quote_meta(text: str) -> str:
+    """Go's regexp.QuoteMeta: the pattern that matches exactly `text`."""
+    return "".join("\\" + ch if ch in _META else ch for ch in text)
+
+
+@dataclass(frozen=True)
+class _UrlHead:
+    """The parts a pattern pins: `scheme://authority` as written, then the path."""
+
+    head: str  # scheme://authority, exactly as in the URL
+    path: str  # from the first `/` to the query or fragment ("" when there is none)
+    after: str  # the character that ends the authority: "/", "?", "#" or "" (end)
+
+
+def _head(url: str) -> _UrlHead | None:
+    sep = url.find("://")
+    if sep <= 0:
+        return None
+    start = sep + 3
+    end = len(url)
+    for stop in "/?#":
+        at = url.find(stop, start)
+        if 0 <= at < end:
+            end = at
+    rest = url[end:]
+    path = ""
+    if rest.startswith("/"):
+        stop = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+        path = rest[:stop]
+    return _UrlHead(url[:end], path, rest[:1])
+
+
+def host_pattern(url: str) -> str:
+    """`^scheme://authority/` for a URL, quoted: admits that host and nothing longer."""
+    head = _head(url)
+    if head is None:
+        return ""
+    return "^" + quote_meta(head.head) + "/"
+
+
+def _boundary(head: _UrlHead) -> str:
+    # A URL with no path cannot be matched up to a `/`; pin what really ends its authority.
+    if head.after == "/":
+        return "/"
+    return "\\?" if head.after == "?" else "$"
+
+
+def _common_directory(paths: Sequence[str]) -> str:
+    first, last = min(paths), max(paths)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    common = first[:size]
+    return common[: common.rfind("/") + 1] or "/"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Suggested allow patterns, and what the engine says about them."""
+
+    profile: Profile
+    patterns: tuple[str, ...]
+    # The policy the suggestion was verified with (allow = patterns, the given deny list).
+    source: PolicySource
+    # (URL, index of the pattern that admits it) for every URL an allow pattern can fix.
+    admitted: tuple[tuple[str, int], ...]
+    # (URL, why) for URLs no allow pattern can make pass (Go cannot parse them, a deny...).
+    unfixable: tuple[tuple[str, str], ...]
+    # The suggested policy's own lint (empty for ordinary https URLs).
+    warnings: tuple[LintWarning, ...]
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.patterns) and not self.unfixable
+
+
+def suggest(
+    urls: Sequence[str],
+    profile: Profile,
+    *,
+    narrow: bool = False,
+    path_prefix: str | None = None,
+    deny: Sequence[str] = (),
+) -> Suggestion:
+    """Allow patterns for `urls` (the loaded layers' URL-checked URLs), verified by the engine.
+
+    `narrow` pins each host's longest common directory; `path_prefix` pins the given one
+    (every URL of a host must start with it). `deny` is kept, and its effect reported.
+    """
+    if path_prefix is not None and not path_prefix.startswith("/"):
+        raise SuggestError(f"path prefix {path_prefix!r} must start with /")
+    unfixable: list[tuple[str, str]] = []
+    groups: dict[tuple[str, str], list[_UrlHead]] = {}
+    fixable: list[str] = []
+    for url in dict.fromkeys(urls):
+        prepared = prepare_url(url, profile.go)
+        head = _head(url)
+        if prepared.reason is not None or head is None:
+            unfixable.append((url, prepared.message or "not an http(s) URL"))
+            continue
+        fixable.append(url)
+        groups.setdefault((head.head, _boundary(head)), []).append(head)
+    patterns = [_group_pattern(key, heads, narrow, path_prefix) for key, heads in groups.items()]
+    source = PolicySource(allow=tuple(dict.fromkeys(patterns)), deny=tuple(deny))
+    if not source.allow:
+        return Suggestion(profile, (), source, (), tuple(unfixable), ())
+    policy = compile_policy(source, profile)
+    admitted: list[tuple[str, int]] = []
+    for url in fixable:
+        verdict = judge_url(url, policy)
+        if verdict.ok and verdict.allowed_by is not None:
+            admitted.append((url, verdict.allowed_by))
+        else:
+            unfixable.append((url, verdict.message))
+    warnings = lint_policy(policy, fixable)
+    return Suggestion(
+        profile, source.allow, source, tuple(admitted), tuple(unfixable), tuple(warnings)
+    )
+
+
+def _group_pattern(
+    key: tuple[str, str], heads: list[_UrlHead], narrow: bool, path_prefix: str | None
+) -> str:
+    head, boundary = key
+    base = "^" + quote_meta(head)
+    if boundary != "/":
+        return base + boundary
+    if path_prefix is not None:
+        missing = [h for h in heads if not h.path.startswith(path_prefix)]
+        if missing:
+            raise SuggestError(
+                f"{missing[0].head}{missing[0].path} does not start with the path prefix "
+                f"{path_prefix}"
+            )
+        return base + quote_meta(path_prefix)
+    if narrow:
+        return base + quote_meta(_common_directory([h.path for h in heads]))
+    return base + "/"

@@ -1,0 +1,189 @@
+"""`foreign-explorer suggest`: allow patterns for an image's layer URLs, as a config.yml snippet.
+
+The snippet goes to standard output, notes (what was verified, what no pattern can fix) to
+standard error as YAML comments, so that either stream can be pasted into a config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from foreign_explorer.cli import (
+    EXIT_ACCEPTED,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    TARGETS,
+    _add_registry_arguments,
+    _Parser,
+)
+from foreign_explorer.core.errors import ForeignExplorerError
+
+SUGGEST_EPILOG = (
+    "exit status: 0 every URL passes with the suggestion (verified by the engine), "
+    "1 some URL cannot pass with any allow pattern or there is no URL to allow, "
+    "2 bad usage or input"
+)
+
+
+def suggest_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="foreign-explorer suggest",
+        description="Suggest the narrowest allow patterns that let an image's foreign layers "
+        "through: anchored at scheme and host, dots escaped, ending at a path boundary. "
+        "Every suggestion is checked by the engine before it is printed.",
+        epilog=SUGGEST_EPILOG,
+    )
+    parser.add_argument(
+        "ref",
+        nargs="?",
+        metavar="REF",
+        help="image reference (registry/repo:tag@digest) or oci:PATH[:TAG] to fetch",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--file", "-f", metavar="PATH", help="manifest file, or - for stdin")
+    source.add_argument(
+        "--sample",
+        action="store_true",
+        help="the bundled sample: rancher/kubelet-pause, one foreign Windows layer",
+    )
+    narrowing = parser.add_mutually_exclusive_group()
+    narrowing.add_argument(
+        "--narrow",
+        action="store_true",
+        help="pin each host's longest common directory instead of the whole host",
+    )
+    narrowing.add_argument(
+        "--path-prefix",
+        metavar="PREFIX",
+        help="pin this path prefix (e.g. /v2/windows/) on every host; each URL must have it",
+    )
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="distribution-2.8",
+        help="registry version whose verdicts verify the suggestion (default: %(default)s)",
+    )
+    _add_registry_arguments(parser)
+    parser.add_argument("--format", choices=("yaml", "json"), default="yaml")
+    return parser
+
+
+def run_suggest(argv: Sequence[str]) -> int:
+    return _run(suggest_parser().parse_args(list(argv)))
+
+
+def _load(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    """(name, Manifest) for the file, the sample, the image or every image of an index."""
+    from foreign_explorer.check import SAMPLE_NAME, _fetch, read_input, sample_bytes
+    from foreign_explorer.core.manifest import parse_manifest
+
+    if args.ref:
+        import asyncio
+
+        loaded = []
+        for image, _parent in asyncio.run(_fetch(args)):
+            name = image.source.to_dict().get("reference") or args.ref
+            platform = image.source.to_dict().get("platform")
+            title = f"{name} [{platform}]" if platform else name
+            loaded.append((title, parse_manifest(image.manifest, image.media_type)))
+        return loaded
+    if args.sample:
+        return [(SAMPLE_NAME, parse_manifest(sample_bytes()))]
+    name = "stdin" if args.file == "-" else args.file
+    return [(name, parse_manifest(read_input(args.file)))]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from foreign_explorer.check import _sources_arg_error
+
+    out, err = sys.stdout, sys.stderr
+    problem = _sources_arg_error(args)
+    if problem:
+        print(f"foreign-explorer suggest: error: {problem}", file=err)
+        return EXIT_USAGE
+    from foreign_explorer.core.evaluate import evaluate_manifest
+    from foreign_explorer.core.export import config_snippet
+    from foreign_explorer.core.lint import checked_urls
+    from foreign_explorer.core.policy import compile_policy
+    from foreign_explorer.core.profiles import get_profile
+    from foreign_explorer.core.report import warnings_list
+    from foreign_explorer.core.suggest import suggest
+
+    try:
+        profile = get_profile(args.target)
+        images = _load(args)
+        urls = checked_urls((m for _, m in images), profile)
+        suggestion = suggest(urls, profile, narrow=args.narrow, path_prefix=args.path_prefix)
+    except (ForeignExplorerError, ValueError) as exc:
+        print(f"foreign-explorer suggest: {exc}", file=err)
+        return EXIT_USAGE
+    verdicts = []
+    if suggestion.patterns:
+        policy = compile_policy(suggestion.source, profile)
+        for name, manifest in images:
+            evaluation = evaluate_manifest(manifest, policy)
+            verdicts.append((name, evaluation))
+    snippet = config_snippet(suggestion.source) if suggestion.patterns else ""
+    status = EXIT_ACCEPTED if suggestion.verified else EXIT_REJECTED
+    if args.format == "json":
+        document = {
+            "target": profile.name,
+            "allow": list(suggestion.patterns),
+            "verified": suggestion.verified,
+            "urls": [{"url": u, "allowedBy": i} for u, i in suggestion.admitted],
+            "unfixable": [{"url": u, "message": m} for u, m in suggestion.unfixable],
+            "images": [
+                {
+                    "name": name,
+                    "accepted": evaluation.accepted,
+                    "status": evaluation.response.status,
+                    "summary": evaluation.summary,
+                }
+                for name, evaluation in verdicts
+            ],
+            "warnings": warnings_list(suggestion.warnings),
+            "snippet": snippet,
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False), file=out)
+        return status
+    if not urls:
+        print(
+            "# no layer URL that the registry checks: nothing to allow "
+            f"(on {profile.name}, only foreign layers' urls are checked)",
+            file=err,
+        )
+        return EXIT_REJECTED
+    if snippet:
+        print(snippet, file=out, end="")
+    for line in _notes(suggestion, verdicts, len(urls)):
+        print(f"# {line}", file=err)
+    return status
+
+
+def _notes(suggestion: Any, verdicts: list[tuple[str, Any]], count: int) -> list[str]:
+    """What the engine said about the suggestion, for a person reading the terminal."""
+    profile = suggestion.profile.name
+    patterns = len(suggestion.patterns)
+    noun = "pattern" if patterns == 1 else "patterns"
+    urls = "URL" if count == 1 else "URLs"
+    lines = []
+    if patterns:
+        admitted = len(suggestion.admitted)
+        lines.append(
+            f"{patterns} allow {noun} for {count} layer {urls}, verified on {profile}: "
+            f"{admitted} of {count} pass"
+        )
+    for url, why in suggestion.unfixable:
+        lines.append(f"no allow pattern can let this URL through: {url}")
+        lines.append(f"  {why}")
+    for warning in suggestion.warnings:
+        lines.append(f"WARN {warning.where} ({warning.code}): {warning.message}")
+        lines.append(f"  {warning.verdict_text}: {warning.example}")
+    for name, evaluation in verdicts:
+        line = f"{name}: push → {evaluation.response.status_line}"
+        lines.append(line if evaluation.accepted else f"{line}: {evaluation.summary}")
+    return lines
