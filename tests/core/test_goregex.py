@@ -799,9 +799,9 @@ def test_match_many_agrees_with_matching_bytes():
 
 
 def test_match_many_agrees_without_the_re2_set(monkeypatch):
-    from foreign_explorer.core import goregex
+    from foreign_explorer.core.goregex import matcher
 
-    monkeypatch.setattr(goregex, "_SET_PROGRAM_LIMIT", 0)
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 0)
     pattern_set = PatternSet([compile_go(p, GO_2_8) for p in _SET_PATTERNS])
     batch = pattern_set.match_many(_SUBJECTS)
     expected = [

@@ -1,0 +1,67 @@
+"""Go's regexp (regexp.Compile, syntax.Perl) on RE2: Go's own compile errors, Go's match results.
+
+The registry compiles every allow/deny pattern with Go's regexp.Compile and matches with
+MatchString. This package answers both questions the way a given Go version would:
+
+* compile_go() walks the pattern the way Go's regexp/syntax parser does and raises the first
+  error Go would raise, word for word. Go's size and nesting limits are judged on the shape of
+  Go's parse tree (literal merging, alternation factoring, ...), so the parser keeps a model of
+  that tree and of Go's node allocation, because those limits depend on both.
+* Matching runs on google-re2. The pattern RE2 sees is re-spelled from the parsed tokens so that
+  every construct means in RE2 exactly what it meant to Go: every flag is spelled out on the atom
+  it governs, literals are hex escapes, groups never capture, and the Unicode class names that
+  only newer Go accepts are mapped to what RE2 knows.
+
+Offsets are Python character offsets. Known approximations: RE2's Unicode tables (15.0) stand in
+for Go's (13.0 before Go 1.21), so \\p classes and case folding can differ on characters Unicode
+added since; and the tree model takes \\p tables from RE2 and case-folding orbits from Python,
+which can only move the exact point where Go's size limits trigger on huge patterns.
+"""
+
+from foreign_explorer.core.goregex.errors import (
+    ERR_CHAR_RANGE,
+    ERR_ESCAPE,
+    ERR_INTERNAL,
+    ERR_LARGE,
+    ERR_MISSING_BRACKET,
+    ERR_MISSING_PAREN,
+    ERR_MISSING_REPEAT_ARG,
+    ERR_NAMED_CAPTURE,
+    ERR_NESTING,
+    ERR_PERL_OP,
+    ERR_REPEAT_OP,
+    ERR_REPEAT_SIZE,
+    ERR_TRAILING_BACKSLASH,
+    ERR_UNEXPECTED_PAREN,
+    ERR_UTF8,
+    EngineLimitError,
+    GoRegexpError,
+)
+from foreign_explorer.core.goregex.matcher import GoRegexp, PatternSet, compile_go, translate
+from foreign_explorer.core.goregex.tree import SyntaxNode, syntax_tree
+
+__all__ = [
+    "ERR_CHAR_RANGE",
+    "ERR_ESCAPE",
+    "ERR_INTERNAL",
+    "ERR_LARGE",
+    "ERR_MISSING_BRACKET",
+    "ERR_MISSING_PAREN",
+    "ERR_MISSING_REPEAT_ARG",
+    "ERR_NAMED_CAPTURE",
+    "ERR_NESTING",
+    "ERR_PERL_OP",
+    "ERR_REPEAT_OP",
+    "ERR_REPEAT_SIZE",
+    "ERR_TRAILING_BACKSLASH",
+    "ERR_UNEXPECTED_PAREN",
+    "ERR_UTF8",
+    "EngineLimitError",
+    "GoRegexp",
+    "GoRegexpError",
+    "PatternSet",
+    "SyntaxNode",
+    "compile_go",
+    "syntax_tree",
+    "translate",
+]

@@ -1,0 +1,176 @@
+"""Lint with proof: URLs a policy admits although its author most likely did not mean them, or
+rejects although they did, each one judged by the engine before it is shown.
+
+Each rule reads what a pattern seems to mean from Go's own parse tree (its literal text, its
+lone `.`, its anchors), builds candidate URLs from that, and keeps a warning only when the
+engine's verdict on the candidate is the one the warning claims. A rule whose candidates do
+not verify says nothing: no warning without a URL that proves it.
+
+Everything that depends only on a pattern string is cached, so linting on every keystroke
+costs a few regexp matches per pattern plus one RE2 set call per loaded URL.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from foreign_explorer.core.evaluate import Check, registry_checks
+from foreign_explorer.core.lint.allow_rules import _allow_rules
+from foreign_explorer.core.lint.deny_rules import _deny_rules
+from foreign_explorer.core.lint.model import (
+    DENY_HOST_CASE,
+    DENY_ONLY,
+    DENY_PERCENT,
+    DENY_PORT,
+    DENY_SCHEME_CASE,
+    DENY_TRAILING_DOT,
+    DENY_USERINFO,
+    EVIL_HOSTS,
+    GO_LINES,
+    GO_VERSION_ONLY,
+    HOST_NOT_CLOSED,
+    HOST_WILDCARD,
+    MATCHES_NONE,
+    PLAIN_HTTP,
+    PROFILES_DIFFER,
+    TITLES,
+    UNANCHORED,
+    UNESCAPED_DOT,
+    VALIDATION_DISABLED,
+    Claim,
+    LintWarning,
+    Outcome,
+)
+from foreign_explorer.core.lint.policy_rules import _matches_none, _policy_rules
+from foreign_explorer.core.lint.probes import _shape
+from foreign_explorer.core.lint.profile_rules import _go_versions, _profiles_differ
+from foreign_explorer.core.lint.run import _Run
+from foreign_explorer.core.manifest import Manifest
+from foreign_explorer.core.policy import (
+    Policy,
+    PolicySource,
+    PolicyStartupError,
+    PolicyUnsupported,
+    compile_policy,
+)
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
+
+__all__ = [
+    "DENY_HOST_CASE",
+    "DENY_ONLY",
+    "DENY_PERCENT",
+    "DENY_PORT",
+    "DENY_SCHEME_CASE",
+    "DENY_TRAILING_DOT",
+    "DENY_USERINFO",
+    "EVIL_HOSTS",
+    "GO_LINES",
+    "GO_VERSION_ONLY",
+    "HOST_NOT_CLOSED",
+    "HOST_WILDCARD",
+    "MATCHES_NONE",
+    "PLAIN_HTTP",
+    "PROFILES_DIFFER",
+    "TITLES",
+    "UNANCHORED",
+    "UNESCAPED_DOT",
+    "VALIDATION_DISABLED",
+    "Claim",
+    "LintWarning",
+    "Outcome",
+    "checked_urls",
+    "lint",
+    "lint_policy",
+]
+
+
+_ORDER = {"policy": 0, "allow": 1, "deny": 2}
+_CACHE_SIZE = 64
+# (source, profile, loaded URLs) -> warnings: the app re-derives its view on every key, and
+# most keys (moving, filtering) leave the policy alone.
+_results: OrderedDict[tuple[PolicySource, Profile, tuple[str, ...]], tuple[LintWarning, ...]]
+_results = OrderedDict()
+
+
+def lint_policy(
+    policy: Policy, urls: Sequence[str] = (), *, other: Policy | None = None
+) -> tuple[LintWarning, ...]:
+    """Every warning for a compiled policy, each with its verified example.
+
+    `urls` are the loaded images' URL-checked URLs (see `checked_urls`); `other` is the same
+    source compiled for the other profile (compiled here when not given; the cross-profile
+    rule is skipped when it does not compile: `go-version-only` says why).
+    """
+    loaded = tuple(dict.fromkeys(urls))
+    key = (policy.source, policy.profile, loaded)
+    hit = _results.get(key)
+    if hit is not None:
+        _results.move_to_end(key)
+        return hit
+    if other is None:
+        compiled = _compiled(policy.source, _other_profile(policy.profile))
+        other = compiled if isinstance(compiled, Policy) else None
+    warnings = _lint(policy, loaded, other)
+    _results[key] = warnings
+    if len(_results) > _CACHE_SIZE:
+        _results.popitem(last=False)
+    return warnings
+
+
+def _lint(policy: Policy, urls: tuple[str, ...], other: Policy | None) -> tuple[LintWarning, ...]:
+    run = _Run(policy, urls, other)
+    _policy_rules(run)
+    allow, deny = policy.allow, policy.deny
+    if allow is not None and not allow.implicit:
+        for index, regexp in enumerate(allow.patterns):
+            shape = _shape(regexp.pattern, run.go)
+            if shape is not None:
+                _allow_rules(run, index, regexp, shape)
+    if deny is not None:
+        for index, regexp in enumerate(deny.patterns):
+            shape = _shape(regexp.pattern, run.go)
+            if shape is not None:
+                _deny_rules(run, index, regexp, shape)
+    _matches_none(run)
+    _profiles_differ(run)
+    _go_versions(run)
+    ranked = sorted(
+        enumerate(run.warnings),
+        key=lambda item: (_ORDER[item[1].list_name], item[1].index or 0, item[0]),
+    )
+    return tuple(w for _, w in ranked)
+
+
+def lint(
+    source: PolicySource, profile: Profile, urls: Sequence[str] = ()
+) -> tuple[LintWarning, ...]:
+    """Compile `source` for `profile` and lint it; raises PolicyStartupError like the registry."""
+    return lint_policy(compile_policy(source, profile), urls)
+
+
+def _other_profile(profile: Profile) -> Profile:
+    return DISTRIBUTION_3 if profile.name == DISTRIBUTION_2_8.name else DISTRIBUTION_2_8
+
+
+@lru_cache(maxsize=64)
+def _compiled(
+    source: PolicySource, profile: Profile
+) -> Policy | PolicyStartupError | PolicyUnsupported:
+    try:
+        return compile_policy(source, profile)
+    except (PolicyStartupError, PolicyUnsupported) as exc:
+        return exc
+
+
+def checked_urls(manifests: Iterable[Manifest], profile: Profile) -> tuple[str, ...]:
+    """Every URL the registry of `profile` checks in these manifests, once, in order."""
+    seen: dict[str, None] = {}
+    for manifest in manifests:
+        for descriptor in manifest.descriptors:
+            if descriptor.urls and Check.URLS in registry_checks(
+                descriptor, manifest.kind, profile
+            ):
+                seen.update(dict.fromkeys(descriptor.urls))
+    return tuple(seen)

@@ -1,0 +1,126 @@
+"""What lint reports: rule codes and titles, LintWarning, its Claims and their Outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from foreign_explorer.core.profiles import GoVersion
+
+# Rule codes: stable, they are the `code` of check's JSON.
+UNANCHORED = "unanchored"
+HOST_WILDCARD = "host-wildcard"
+UNESCAPED_DOT = "unescaped-dot"
+HOST_NOT_CLOSED = "host-not-closed"
+PLAIN_HTTP = "plain-http"
+DENY_SCHEME_CASE = "deny-dodged-by-scheme-case"
+DENY_HOST_CASE = "deny-dodged-by-host-case"
+DENY_PORT = "deny-dodged-by-port"
+DENY_TRAILING_DOT = "deny-dodged-by-trailing-dot"
+DENY_USERINFO = "deny-dodged-by-userinfo"
+DENY_PERCENT = "deny-dodged-by-percent-encoding"
+DENY_ONLY = "deny-only"
+VALIDATION_DISABLED = "validation-disabled"
+MATCHES_NONE = "matches-none"
+PROFILES_DIFFER = "profiles-differ"
+GO_VERSION_ONLY = "go-version-only"
+
+# A few words per rule, for one line under a pattern in the explorer.
+TITLES = {
+    UNANCHORED: "not anchored",
+    HOST_WILDCARD: "host not pinned",
+    UNESCAPED_DOT: "unescaped . in the host",
+    HOST_NOT_CLOSED: "host not closed by /",
+    PLAIN_HTTP: "admits plain http",
+    DENY_SCHEME_CASE: "dodged by an upper-case scheme",
+    DENY_HOST_CASE: "dodged by an upper-case host",
+    DENY_PORT: "dodged by an explicit port",
+    DENY_TRAILING_DOT: "dodged by a trailing dot",
+    DENY_USERINFO: "dodged by userinfo@",
+    DENY_PERCENT: "dodged by %-encoding",
+    DENY_ONLY: "deny only, no allow list",
+    VALIDATION_DISABLED: "validation disabled",
+    MATCHES_NONE: "matches no loaded URL",
+    PROFILES_DIFFER: "2.8 and 3.x disagree",
+    GO_VERSION_ONLY: "some Go versions reject it",
+}
+
+# Hosts nobody owns (RFC 2606/6761): what an attacker's host stands for in examples.
+EVIL_HOSTS = ("evil.example", "attacker.example", "evil.invalid")
+
+# The Go versions registries in use are built with, for patterns only some of them accept.
+GO_LINES: tuple[tuple[str, str, GoVersion], ...] = (
+    ("distribution-2.8", "distribution 2.8 (Go 1.19)", (1, 19, 8)),
+    ("distribution-2.8.3", "distribution 2.8.3 (Go 1.20)", (1, 20, 8)),
+    ("distribution-3.0", "distribution 3.0 (Go 1.23)", (1, 23, 7)),
+    ("distribution-3", "distribution 3.1 (Go 1.25)", (1, 25, 8)),
+)
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    NO_START = "no-start"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a registry of one profile does with the example: the part a test can check."""
+
+    profile: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    """One finding, with the URL that proves it. `claims[0]` is about the linted profile."""
+
+    code: str
+    list_name: str  # "allow", "deny", or "policy" for the policy as a whole
+    index: int | None
+    pattern: str | None
+    message: str
+    example: str
+    claims: tuple[Claim, ...]
+    # A URL judged the other way that the example stands in for (a deny pattern's own match,
+    # which the registry rejects while the dodged spelling passes), or None.
+    contrast: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the linted profile's registry accepts the example."""
+        return self.claims[0].outcome is Outcome.ACCEPTED
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.code]
+
+    @property
+    def where(self) -> str:
+        return self.list_name if self.index is None else f"{self.list_name}[{self.index}]"
+
+    @property
+    def verdict_text(self) -> str:
+        """`passes` / `rejected`, with the other profile's word when that differs."""
+        parts = []
+        for claim in self.claims:
+            word = {
+                Outcome.ACCEPTED: "passes",
+                Outcome.REJECTED: "rejected",
+                Outcome.NO_START: "does not start",
+            }[claim.outcome]
+            parts.append(word if not parts else f"{word} on {claim.profile}")
+        if len(self.claims) > 1:
+            parts[0] += f" on {self.claims[0].profile}"
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        """The `warnings` entry of check's JSON."""
+        return {
+            "code": self.code,
+            "list": self.list_name,
+            "index": self.index,
+            "pattern": self.pattern,
+            "message": self.message,
+            "example": self.example,
+        }
