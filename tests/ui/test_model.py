@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from foreign_explorer.check import sample_bytes
 from foreign_explorer.core.policy import PolicySource
@@ -101,3 +102,24 @@ def test_the_check_command_never_imports_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_an_index_file_picks_up_its_children_and_their_history_from_beside_it() -> None:
+    from foreign_explorer.ui import loading
+
+    data_dir = Path(__file__).parents[1] / "data" / "windows-multiarch"
+    path = data_dir / "index.json"
+    entry = loading.load_bytes(1, str(path), path.read_bytes(), path=path)
+    assert [slot.image is not None for slot in entry.slots] == [True, True, True]
+    chosen = entry.slots[entry.chosen].image
+    assert chosen is not None and chosen.manifest.foreign_count == 2
+    assert chosen.history is not None and chosen.history[0] == "Apply image 1809-RTM-amd64"
+
+
+def test_an_index_read_from_stdin_lists_its_children_as_not_fetched() -> None:
+    from foreign_explorer.ui import loading
+
+    data = (Path(__file__).parents[1] / "data" / "windows-multiarch" / "index.json").read_bytes()
+    entry = loading.load_bytes(1, "-", data)
+    assert entry.chosen == -1
+    assert {slot.error for slot in entry.slots} == {"not fetched (from a file)"}

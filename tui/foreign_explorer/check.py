@@ -302,6 +302,10 @@ def run_check(args: argparse.Namespace) -> int:
     except ForeignExplorerError as exc:
         print(f"foreign-explorer check: {args.file or SAMPLE_NAME}: {exc}", file=err)
         return EXIT_USAGE
+    if manifest.is_index and args.file and args.file != "-":
+        children = _local_children(Path(args.file), manifest, data)
+        if children:
+            return _check_fetched(children, policy, args, style)
     evaluation = evaluate_manifest(manifest, policy)
     # Warnings never change the exit status: the push result does.
     warnings = lint_policy(policy, checked_urls([manifest], profile))
@@ -312,6 +316,38 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print(render_text(evaluation, style, warnings), file=out)
     return EXIT_ACCEPTED if evaluation.accepted else EXIT_REJECTED
+
+
+def _local_children(path: Path, index: Manifest, data: bytes) -> list[tuple[Any, Any]]:
+    """Every image child of an index file, read from the files beside it; [] unless all are."""
+    from foreign_explorer.core import mediatypes as mt
+    from foreign_explorer.core.siblings import (
+        LocalImage,
+        LocalSource,
+        child_label,
+        sibling_children,
+    )
+
+    wanted = [c for c in index.children if c.media_type in mt.IMAGE_MANIFESTS]
+    found = sibling_children(path, index)
+    if not wanted or len(found) < len(wanted):
+        missing = len(wanted) - len(found)
+        if wanted:
+            print(
+                f"foreign-explorer check: {missing} of {len(wanted)} children are not beside "
+                f"{path}; judging the index itself",
+                file=sys.stderr,
+            )
+        return []
+    parent = LocalImage(
+        data, index.media_type, LocalSource(str(path), index.digest, index.media_type), True
+    )
+    images: list[tuple[Any, Any]] = []
+    for child in wanted:
+        child_path = found[child.digest]
+        source = LocalSource(str(child_path), child.digest, child.media_type, child_label(child))
+        images.append((LocalImage(child_path.read_bytes(), child.media_type, source), parent))
+    return images
 
 
 def _check_fetched(

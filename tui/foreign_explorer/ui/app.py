@@ -126,7 +126,8 @@ class ExplorerApp(App[None]):
         return self._next_key
 
     def _file_entry(self, name: str, data: bytes) -> ImageEntry:
-        return loading.load_bytes(self._new_key(), name, data)
+        path = None if name == "-" else Path(name)
+        return loading.load_bytes(self._new_key(), name, data, path=path)
 
     def _sample_entry(self, data: bytes) -> ImageEntry:
         return loading.load_bytes(self._new_key(), loading.SAMPLE_TITLE, data)
@@ -409,7 +410,7 @@ class ExplorerApp(App[None]):
         path = Path(text).expanduser()
         if path.is_file():
             try:
-                entry = loading.load_bytes(key, text, path.read_bytes())
+                entry = loading.load_bytes(key, text, path.read_bytes(), path=path)
             except OSError as exc:
                 entry = loading.failed(key, text, f"cannot read {text}: {exc.strerror or exc}")
         else:

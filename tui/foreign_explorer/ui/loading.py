@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.manifest import Manifest, parse_manifest
+from foreign_explorer.core.siblings import child_label, sibling_children, sibling_config
 from foreign_explorer.ui.model import (
     EntryStatus,
     ImageEntry,
@@ -19,25 +21,61 @@ from foreign_explorer.ui.model import (
 SAMPLE_TITLE = "rancher/kubelet-pause (bundled sample)"
 
 
-def load_bytes(key: int, name: str, data: bytes, media_type: str | None = None) -> ImageEntry:
-    """A manifest or index from bytes (a file, the sample); an error becomes a failed entry."""
+def load_bytes(
+    key: int, name: str, data: bytes, media_type: str | None = None, path: Path | None = None
+) -> ImageEntry:
+    """A manifest or index from bytes (a file, the sample); an error becomes a failed entry.
+
+    For a file (`path`), an index's children and an image's config are looked for beside it.
+    """
     try:
         manifest = parse_manifest(data, media_type)
     except ForeignExplorerError as exc:
         return failed(key, name, exc.message)
-    image = LoadedManifest(name, manifest, manifest.digest)
     if manifest.is_index:
-        # A file cannot fetch its children: the index is shown itself, children as listed.
-        return ImageEntry(key, name, EntryStatus.READY, image, _listed_children(manifest), -1)
-    return single(key, name, image)
+        image = LoadedManifest(name, manifest, manifest.digest)
+        slots = _listed_children(manifest, path)
+        found = any(slot.image is not None for slot in slots)
+        # Without any child at hand the index is shown itself (position -1).
+        return ImageEntry(
+            key, name, EntryStatus.READY, image, slots, default_slot(slots) if found else -1
+        )
+    history = _sibling_history(path, manifest)
+    return single(key, name, LoadedManifest(name, manifest, manifest.digest, None, history))
 
 
-def _listed_children(manifest: Manifest) -> tuple[PlatformSlot, ...]:
+def _listed_children(manifest: Manifest, path: Path | None) -> tuple[PlatformSlot, ...]:
+    found = sibling_children(path, manifest) if path is not None else {}
+    why = "not beside the index file" if path is not None else "not fetched (from a file)"
     slots = []
     for child in manifest.children:
-        platform = str(child.platform) if child.platform is not None else "unknown/unknown"
-        slots.append(PlatformSlot(platform or "unknown/unknown", None, "not fetched (from a file)"))
+        label = child_label(child) or "unknown/unknown"
+        child_path = found.get(child.digest)
+        if child_path is None:
+            slots.append(PlatformSlot(label, None, why))
+            continue
+        try:
+            child_manifest = parse_manifest(child_path.read_bytes(), child.media_type)
+        except (ForeignExplorerError, OSError) as exc:
+            slots.append(PlatformSlot(label, None, f"{child_path.name}: {exc}"))
+            continue
+        history = _sibling_history(child_path, child_manifest)
+        loaded = LoadedManifest(str(child_path), child_manifest, child.digest, label, history)
+        slots.append(PlatformSlot(label, loaded))
     return tuple(slots)
+
+
+def _sibling_history(path: Path | None, manifest: Manifest) -> tuple[str | None, ...] | None:
+    """Each layer's history line, when the image config is saved beside the manifest."""
+    config = sibling_config(path, manifest) if path is not None else None
+    if config is None:
+        return None
+    from foreign_explorer.core.registry.client import layer_history
+
+    try:
+        return layer_history(config.read_bytes(), len(manifest.layers))
+    except (ForeignExplorerError, OSError):
+        return None
 
 
 def failed(key: int, name: str, message: str, details: str | None = None) -> ImageEntry:
