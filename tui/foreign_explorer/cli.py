@@ -54,13 +54,8 @@ def _add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def check_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="foreign-explorer check",
-        description="Predict the registry's answer to a push of a manifest, headless (for CI).",
-        epilog="exit status: 0 accepted, 1 rejected, 2 bad usage or input, "
-        "3 the policy would stop the registry from starting",
-    )
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the manifest comes from: REF, --file or --sample (one of them; checked later)."""
     parser.add_argument(
         "ref",
         nargs="?",
@@ -74,6 +69,16 @@ def check_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the bundled sample: rancher/kubelet-pause, one foreign Windows layer",
     )
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="foreign-explorer check",
+        description="Predict the registry's answer to a push of a manifest, headless (for CI).",
+        epilog="exit status: 0 accepted, 1 rejected, 2 bad usage or input, "
+        "3 the policy would stop the registry from starting",
+    )
+    add_source_arguments(parser)
     _add_policy_arguments(parser)
     _add_registry_arguments(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")

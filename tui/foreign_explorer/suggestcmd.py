@@ -19,6 +19,7 @@ from foreign_explorer.cli import (
     TARGETS,
     _add_registry_arguments,
     _Parser,
+    add_source_arguments,
 )
 from foreign_explorer.core.errors import ForeignExplorerError
 
@@ -37,19 +38,7 @@ def suggest_parser() -> argparse.ArgumentParser:
         "Every suggestion is checked by the engine before it is printed.",
         epilog=SUGGEST_EPILOG,
     )
-    parser.add_argument(
-        "ref",
-        nargs="?",
-        metavar="REF",
-        help="image reference (registry/repo:tag@digest) or oci:PATH[:TAG] to fetch",
-    )
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--file", "-f", metavar="PATH", help="manifest file, or - for stdin")
-    source.add_argument(
-        "--sample",
-        action="store_true",
-        help="the bundled sample: rancher/kubelet-pause, one foreign Windows layer",
-    )
+    add_source_arguments(parser)
     narrowing = parser.add_mutually_exclusive_group()
     narrowing.add_argument(
         "--narrow",

@@ -16,6 +16,7 @@ from foreign_explorer.core.evaluate import judge_url, prepare_url
 from foreign_explorer.core.lint import LintWarning, lint_policy
 from foreign_explorer.core.policy import PolicySource, compile_policy
 from foreign_explorer.core.profiles import Profile
+from foreign_explorer.core.urltext import split_url
 
 # What Go's regexp.QuoteMeta puts a backslash before.
 _META = frozenset("\\.+*?()|[]{}^$")
@@ -40,21 +41,15 @@ class _UrlHead:
 
 
 def _head(url: str) -> _UrlHead | None:
-    sep = url.find("://")
-    if sep <= 0:
+    parts = split_url(url)
+    if parts is None:
         return None
-    start = sep + 3
-    end = len(url)
-    for stop in "/?#":
-        at = url.find(stop, start)
-        if 0 <= at < end:
-            end = at
-    rest = url[end:]
+    rest = parts.rest
     path = ""
     if rest.startswith("/"):
         stop = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
         path = rest[:stop]
-    return _UrlHead(url[:end], path, rest[:1])
+    return _UrlHead(url[: parts.authority_end], path, rest[:1])
 
 
 def host_pattern(url: str) -> str:

@@ -12,7 +12,8 @@ from foreign_explorer.core.lint.model import (
 )
 from foreign_explorer.core.lint.probes import _Shape
 from foreign_explorer.core.lint.run import _fix, _meant, _Run
-from foreign_explorer.core.lint.urlparts import _evil_hosts, _host_key, _split
+from foreign_explorer.core.lint.urlparts import _evil_hosts, _host_key
+from foreign_explorer.core.urltext import split_url as _split
 
 
 def _allow_rules(run: _Run, index: int, regexp: GoRegexp, shape: _Shape) -> None:

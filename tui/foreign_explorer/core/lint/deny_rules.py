@@ -14,7 +14,9 @@ from foreign_explorer.core.lint.model import (
 )
 from foreign_explorer.core.lint.probes import _Shape, _shape
 from foreign_explorer.core.lint.run import _meant, _Run
-from foreign_explorer.core.lint.urlparts import _as_url, _Parts, _split
+from foreign_explorer.core.lint.urlparts import _as_url
+from foreign_explorer.core.urltext import UrlParts as _Parts
+from foreign_explorer.core.urltext import split_url as _split
 
 # Characters a server decodes to themselves (RFC 3986 unreserved): %-encoding them is a dodge.
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -12,7 +12,7 @@ from foreign_explorer.core.lint.model import (
 )
 from foreign_explorer.core.lint.probes import _compile_error, _shape
 from foreign_explorer.core.lint.run import _meant, _Run
-from foreign_explorer.core.lint.urlparts import _split
+from foreign_explorer.core.urltext import split_url as _split
 
 
 def _probe_urls(run: _Run) -> list[str]:
