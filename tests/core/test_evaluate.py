@@ -214,6 +214,19 @@ def test_index_children_urls_are_never_checked(profile):
     assert evaluation.descriptors[0].checks == BLOB
 
 
+def test_3_looks_index_children_up_only_while_validation_is_enabled():
+    manifest = _index(Kind.OCI_INDEX, _layer(mt.OCI_MANIFEST, digest=DIGEST))
+    disabled = evaluate_manifest(manifest, _policy(DISTRIBUTION_3, disabled=True))
+    enabled = evaluate_manifest(manifest, _policy(DISTRIBUTION_3))
+    assert (disabled.descriptors[0].checks, enabled.descriptors[0].checks) == ((), BLOB)
+
+
+def test_2_8_looks_index_children_up_even_with_validation_disabled():
+    manifest = _index(Kind.OCI_INDEX, _layer(mt.OCI_MANIFEST, digest=DIGEST))
+    evaluation = evaluate_manifest(manifest, _policy(D28, disabled=True))
+    assert evaluation.descriptors[0].checks == BLOB
+
+
 def test_not_checked_descriptor_says_so():
     evaluation = evaluate_manifest(_oci(_layer(mt.OCI_LAYER_ZSTD, [URL])), _policy(D28))
     assert evaluation.descriptors[1].message == (

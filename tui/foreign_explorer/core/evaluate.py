@@ -17,7 +17,7 @@ from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.digests import INVALID_FORMAT, validate_digest
 from foreign_explorer.core.gojson import go_marshal
 from foreign_explorer.core.gourl import URLParseError, parse
-from foreign_explorer.core.manifest import Descriptor, Kind, Manifest, ManifestInvalid
+from foreign_explorer.core.manifest import Descriptor, Kind, Manifest, ManifestInvalid, Role
 from foreign_explorer.core.policy import Policy
 from foreign_explorer.core.profiles import Profile
 from foreign_explorer.core.response import EMPTY_DETAIL, PushResponse, RegistryError, detail
@@ -366,6 +366,9 @@ def _descriptor_verdict(
     prepared: PreparedDescriptor, kind: Verdict, policy: Policy, cache: dict[str, UrlVerdict]
 ) -> DescriptorVerdict:
     descriptor, checks = prepared.descriptor, prepared.checks
+    profile = policy.profile
+    if descriptor.role is Role.CHILD and not policy.enabled:
+        checks = checks if profile.checks_children_when_disabled else ()
     urls: list[UrlVerdict] = []
     for item in prepared.urls:
         verdict = cache.get(item.url)

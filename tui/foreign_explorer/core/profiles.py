@@ -25,6 +25,8 @@ class Profile:
     error_detail_is_text: bool
     # 3.x's config parser walks into lists for REGISTRY_..._ALLOW_<i>; 2.8 ignores such names.
     env_indexed_names: bool
+    # 3.x looks an index's children up only while validation is enabled; 2.8 always does.
+    checks_children_when_disabled: bool
 
     @property
     def go_label(self) -> str:
@@ -40,6 +42,7 @@ DISTRIBUTION_2_8 = Profile(
     validates_digests=False,
     error_detail_is_text=False,
     env_indexed_names=False,
+    checks_children_when_disabled=True,
 )
 
 DISTRIBUTION_3 = Profile(
@@ -51,6 +54,7 @@ DISTRIBUTION_3 = Profile(
     validates_digests=True,
     error_detail_is_text=True,
     env_indexed_names=True,
+    checks_children_when_disabled=False,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (DISTRIBUTION_2_8, DISTRIBUTION_3)}
