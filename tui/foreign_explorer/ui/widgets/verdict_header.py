@@ -47,18 +47,19 @@ class VerdictHeader(Widget):
         return lines
 
     def _identity(self, view: ExplorerView) -> Text:
-        text = Text()
+        # Most important first: a narrow terminal cuts the end of the line, never the target.
+        text = Text(" target: ")
+        text.append(view.profile.title, self._style("target"))
+        text.append("  · ")
         dim = self._style("dim")
         entry, image = view.entry, view.image
         if entry is not None:
             text.append(f" {image.title if image is not None else entry.name}")
         if image is not None:
-            text.append(f"  {short_digest(image.digest)}…", dim)
-            text.append(f"  {short_media_type(image.manifest.media_type)}", dim)
             if image.platform:
                 text.append(f"  {image.platform}")
-        text.append("  ·  target: ")
-        text.append(view.profile.title, self._style("target"))
+            text.append(f"  {short_digest(image.digest)}…", dim)
+            text.append(f"  {short_media_type(image.manifest.media_type)}", dim)
         return text
 
     def _verdict(self, view: ExplorerView) -> Text:
