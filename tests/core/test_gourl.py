@@ -26,11 +26,19 @@ GO120 = (1, 20, 8)
 GO123 = (1, 23, 7)
 GO1251 = (1, 25, 1)
 GO1252 = (1, 25, 2)
+GO1257 = (1, 25, 7)
 GO1258 = (1, 25, 8)
 GO1247 = (1, 24, 7)
 GO1248 = (1, 24, 8)
+GO1260 = (1, 26, 0)
+GO1261 = (1, 26, 1)
+GO1270 = (1, 27, 0)
 OLD_GOS = (GO119, GO120, GO123, GO1247, GO1251)
-NEW_GOS = (GO1248, GO1252, GO1258)
+# With the CVE-2025-47912 fix only: text before the last '[' of the host is dropped.
+LOOSE_GOS = (GO1248, GO1252, GO1257, GO1260)
+# With the CVE-2026-25679 fix too: a '[' anywhere but first in the host is an error.
+LEADING_GOS = (GO1258, GO1261, GO1270)
+NEW_GOS = LOOSE_GOS + LEADING_GOS
 
 VECTORS = Path(__file__).parent / "data" / "gourl_go119.json"
 ORACLE = Path(__file__).parents[1] / "oracle" / "gourl_oracle.go"
@@ -344,16 +352,43 @@ def test_go119_zone_accepts_escaped_space_and_rejects_escaped_non_ascii() -> Non
         ("https://[::ffff:1.2.3.4]/", "[::ffff:1.2.3.4]"),
         ("https://[fe80::1%25en0]:80/", "[fe80::1%en0]:80"),
         ("https://[fe80::1%25a%20b]/", "[fe80::1%a b]"),
-        # Text before the last '[' is dropped (what CVE-2026-25679 later forbids).
-        ("https://a[::1]/", "[::1]"),
-        ("https://a b[::1]:8/", "[::1]:8"),
-        ("https://[x[::1]/", "[::1]"),
+        ("https://u@[::1]/", "[::1]"),
     ],
 )
 def test_go1252_brackets_hold_an_ipv6_address(
     raw: str, host: str, go: tuple[int, int, int]
 ) -> None:
     assert parse(raw, go).host == host
+
+
+@pytest.mark.parametrize("go", LOOSE_GOS)
+@pytest.mark.parametrize(
+    ("raw", "host"),
+    [
+        ("https://a[::1]/", "[::1]"),
+        ("https://a b[::1]:8/", "[::1]:8"),
+        ("https://[x[::1]/", "[::1]"),
+    ],
+)
+def test_go1252_drops_text_before_the_last_bracket(
+    raw: str, host: str, go: tuple[int, int, int]
+) -> None:
+    assert parse(raw, go).host == host
+
+
+@pytest.mark.parametrize("go", LOOSE_GOS)
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("https://a[b]/", 'invalid host: ParseAddr("b"): unable to parse IP'),
+        ("https://]x[/", 'invalid port "x[" after host'),
+        ("https://a[::1/", "missing ']' in host"),
+    ],
+)
+def test_go1252_errors_for_a_bracket_after_the_start(
+    raw: str, reason: str, go: tuple[int, int, int]
+) -> None:
+    assert _error(raw, go).reason == reason
 
 
 @pytest.mark.parametrize("go", NEW_GOS)
@@ -365,9 +400,7 @@ def test_go1252_brackets_hold_an_ipv6_address(
             "https://[example.com]/",
             'invalid host: ParseAddr("example.com"): unexpected character (at "example.com")',
         ),
-        ("https://a[b]/", 'invalid host: ParseAddr("b"): unable to parse IP'),
         ("https://[]/", 'invalid host: ParseAddr(""): unable to parse IP'),
-        ("https://]x[/", 'invalid port "x[" after host'),
         ("https://[::1/", "missing ']' in host"),
         ("https://[::1]x/", 'invalid port "x" after host'),
         (
@@ -423,6 +456,117 @@ def test_bracket_rules_switch_at_the_fixing_releases() -> None:
     assert parse("https://[example.com]/", GO1247).host == "[example.com]"
     for go in (GO1248, GO1252, (1, 26, 0)):
         assert _error("https://[example.com]/", go).reason.startswith("invalid host: ")
+
+
+def test_leading_bracket_rule_switches_at_the_fixing_releases() -> None:
+    # Go 1.24 had no release with the CVE-2026-25679 fix; 1.25.8 and 1.26.1 brought it.
+    for go in ((1, 24, 8), (1, 24, 13), (1, 25, 2), GO1257, GO1260):
+        assert parse("https://a[::1]/", go).host == "[::1]"
+    for go in (GO1258, (1, 25, 9), GO1261, (1, 26, 3), GO1270, (2, 0, 0)):
+        assert _error("https://a[::1]/", go).reason == "invalid IP-literal"
+
+
+# --- rule 6: brackets, Go >= 1.25.8 (CVE-2026-25679, go.dev/issue/77578) -----------------
+
+# The cases Go's TestParseErrors holds for this fix; Go checks only that each fails, the
+# reasons are what its parseHost returns for them.
+GO_FIX_CASES = [
+    ("http://example.com[::1]", "invalid IP-literal"),
+    ("http://example.com[::1", "invalid IP-literal"),
+    ("http://[::1", "missing ']' in host"),
+    ("http://.[::1]", "invalid IP-literal"),
+    ("http:// [::1]", "invalid IP-literal"),
+    ("hxxp://mathepqo[.]serveftp(.)com:9059", "invalid IP-literal"),
+]
+
+
+@pytest.mark.parametrize("go", LEADING_GOS)
+@pytest.mark.parametrize(("raw", "reason"), GO_FIX_CASES)
+def test_go1258_rejects_the_go_fix_test_cases(
+    raw: str, reason: str, go: tuple[int, int, int]
+) -> None:
+    err = _error(raw, go)
+    assert err.reason == reason
+    assert err.message == f'parse "{raw}": {reason}'
+
+
+def test_go1257_accepted_or_failed_otherwise_on_the_go_fix_test_cases() -> None:
+    got = {}
+    for raw, _reason in GO_FIX_CASES:
+        try:
+            got[raw] = parse(raw, GO1257).host
+        except URLParseError as err:
+            got[raw] = "!" + err.reason
+    assert got == {
+        "http://example.com[::1]": "[::1]",
+        "http://example.com[::1": "!missing ']' in host",
+        "http://[::1": "!missing ']' in host",
+        "http://.[::1]": "[::1]",
+        "http:// [::1]": "[::1]",
+        "hxxp://mathepqo[.]serveftp(.)com:9059": '!invalid port "serveftp(.)com:9059" after host',
+    }
+
+
+def test_go119_accepted_or_failed_otherwise_on_the_go_fix_test_cases() -> None:
+    # Checked against Go 1.19.8.
+    got = {}
+    for raw, _reason in GO_FIX_CASES:
+        try:
+            got[raw] = parse(raw, GO119).host
+        except URLParseError as err:
+            got[raw] = "!" + err.reason
+    assert got == {
+        "http://example.com[::1]": '!invalid port ":1]" after host',
+        "http://example.com[::1": "example.com[::1",
+        "http://[::1": "!missing ']' in host",
+        "http://.[::1]": '!invalid port ":1]" after host',
+        "http:// [::1]": '!invalid port ":1]" after host',
+        "hxxp://mathepqo[.]serveftp(.)com:9059": "mathepqo[.]serveftp(.)com:9059",
+    }
+
+
+@pytest.mark.parametrize("go", LEADING_GOS)
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "https://a[::1]/",
+        "https://a[::1]:443/x",
+        "https://u:p@a[::1]/",
+        "https://[x[::1]/",
+        "https://[::1][/",
+        "https://]x[/",
+        "https://a[b]/",
+        "https://a[b/",
+        # Before any escape or character check of the host.
+        "https://%zz[::1]/",
+        "https://a b[::1]:8/",
+        "https://a[::1]:x/",
+    ],
+)
+def test_go1258_any_bracket_after_the_first_byte_is_invalid_ip_literal(
+    raw: str, go: tuple[int, int, int]
+) -> None:
+    assert _error(raw, go).reason == "invalid IP-literal"
+
+
+@pytest.mark.parametrize("go", LEADING_GOS)
+def test_go1258_checks_the_host_after_the_userinfo_only(go: tuple[int, int, int]) -> None:
+    assert parse("https://u@[::1]:80/", go).host == "[::1]:80"
+    assert _error("https://u[x@h/", go).reason == "net/url: invalid userinfo"
+    # A bad host is still reported before bad userinfo.
+    assert _error("https://u[x@h[::1]/", go).reason == "invalid IP-literal"
+
+
+@pytest.mark.parametrize("go", LEADING_GOS)
+def test_go1258_keeps_the_bracket_rules_of_1252_for_a_leading_bracket(
+    go: tuple[int, int, int],
+) -> None:
+    assert parse("https://[fe80::1%25en0]:80/", go).host == "[fe80::1%en0]:80"
+    assert _error("https://[1.2.3.4]/", go).reason == "invalid IP-literal"
+    assert _error("https://[::1]x/", go).reason == 'invalid port "x" after host'
+    assert _error("https://[example.com]/", go).reason.startswith("invalid host: ")
+    # Brackets outside the host are not looked at.
+    assert parse("https://h/a[::1]?q=[x]", go).path == "/a[::1]"
 
 
 # --- rule 7: the path --------------------------------------------------------------------

@@ -1,15 +1,16 @@
 """Go's net/url.Parse, as the registry runs it: same verdicts, same fields, same error text.
 
-Go works on the UTF-8 bytes of the URL, so this module does too. Two Go lines matter:
+Go works on the UTF-8 bytes of the URL, so this module does too. Three Go lines matter:
 
-- Go 1.19 (and every Go without the fix below): a host in brackets is not looked inside.
+- Go 1.19 (and every Go without the fixes below): a host in brackets is not looked inside.
 - Go 1.24.8+ within 1.24, and 1.25.2+ (the fix for CVE-2025-47912, GO-2025-4010): the
   bracketed part, found from the last `[` of the host, must be an IPv6 address
   (netip.ParseAddr; IPv4 rejected) and whatever precedes that `[` is ignored.
+- Go 1.25.8+ within 1.25, 1.26.1+ within 1.26, and every later minor (the fix for
+  CVE-2026-25679, GO-2026-4601, go.dev/issue/77578): as above, but a host whose last `[` is
+  not its first byte fails at once with "invalid IP-literal". Go 1.24 got no such release.
 
 Not modelled, on purpose:
-- The later fix for CVE-2026-25679 (public notes place it in Go 1.25.8 and 1.26.1), which
-  rejects a `[` anywhere but first in the host. No registry binary has been seen doing it.
 - Go 1.26's first-colon port rule for http/https hosts (go.dev/issue/75223).
 
 Decoded fields (host, path, fragment) can hold bytes that are not UTF-8 (from `%ff`); they are
@@ -157,9 +158,21 @@ def _brackets_hold_ips(go: GoVersion) -> bool:
     return go >= (1, 25, 2)
 
 
+def _ip_literal_must_lead(go: GoVersion) -> bool:
+    """Whether this Go has the CVE-2026-25679 fix (1.25.8+ in 1.25, 1.26.1+ in 1.26, later)."""
+    if go[:2] == (1, 25):
+        return go[2] >= 8
+    if go[:2] == (1, 26):
+        return go[2] >= 1
+    return go >= (1, 27, 0)
+
+
 def _parse_host(host: bytes, go: GoVersion) -> bytes:
     if _brackets_hold_ips(go):
         bracket = host.rfind(b"[")
+        # Checked before anything else in the host, so it outranks every other host error.
+        if bracket > 0 and _ip_literal_must_lead(go):
+            raise _Fail("invalid IP-literal")
         if bracket >= 0:
             return _parse_ip_literal(host, bracket)
     elif host.startswith(b"["):
@@ -182,7 +195,8 @@ def _parse_host(host: bytes, go: GoVersion) -> bytes:
 
 
 def _parse_ip_literal(host: bytes, bracket: int) -> bytes:
-    """Go >= 1.25.2: `[IPv6]` with an optional `:port`; text before the last `[` is dropped."""
+    """Go >= 1.25.2: `[IPv6]` and an optional `:port`; text before the `[` (possible only
+    without the CVE-2026-25679 fix) is dropped."""
     close = host.rfind(b"]")
     if close < 0:
         raise _Fail("missing ']' in host")

@@ -28,11 +28,9 @@ def _probe_urls(run: _Run) -> list[str]:
         parts = _split(seed)
         if parts is None or not parts.host or parts.host.startswith("["):
             continue
-        # Go 1.19 does not look inside brackets; Go >= 1.25.2 wants an IP there, and reads
-        # the host from the last `[`.
+        # Go 1.19 does not look inside brackets; Go >= 1.25.2 wants an IP there. (Text
+        # before a `[`, which 1.25.2-1.25.7 dropped, is rejected by both targets since 1.25.8.)
         probes.append(parts.url(host=f"[{parts.host}]"))
-        if not parts.port:
-            probes.append(parts.url(host=f"{parts.host}[::1]"))
     return probes
 
 
