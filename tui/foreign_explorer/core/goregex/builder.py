@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from foreign_explorer.core.goregex.errors import _Limit
 from foreign_explorer.core.goregex.spelling import _literal_text
 from foreign_explorer.core.goregex.syntax import (
@@ -85,23 +87,8 @@ class _TreeBuilder:
 
     def _calc_size(self, top: _Node) -> int:
         """Go's calcSize(top, force=true): children come from the (possibly stale) cache."""
-        cache = self.size
-        assert cache is not None
-        order: list[_Node] = []
-        work = [top]
-        seen: set[int] = set()
-        while work:
-            node = work.pop()
-            order.append(node)
-            for sub in node.subs:
-                if sub not in cache and id(sub) not in seen:
-                    seen.add(id(sub))
-                    work.append(sub)
-        for node in reversed(order):
-            if node is not top and node in cache:
-                continue
-            cache[node] = max(1, self._node_size(node, cache))
-        return cache[top]
+        assert self.size is not None
+        return _fill_bottom_up(top, self.size, lambda n, c: max(1, self._node_size(n, c)))
 
     @staticmethod
     def _node_size(re: _Node, cache: dict[_Node, int]) -> int:
@@ -135,25 +122,10 @@ class _TreeBuilder:
             raise _Limit("nesting")
 
     def _calc_height(self, top: _Node) -> int:
-        cache = self.height
-        assert cache is not None
-        order: list[_Node] = []
-        work = [top]
-        seen: set[int] = set()
-        while work:
-            node = work.pop()
-            order.append(node)
-            for sub in node.subs:
-                if sub not in cache and id(sub) not in seen:
-                    seen.add(id(sub))
-                    work.append(sub)
-        for node in reversed(order):
-            if node is not top and node in cache:
-                continue
-            cache[node] = 1 + max((cache[sub] for sub in node.subs), default=0)
-        return cache[top]
-
-    # -- stack manipulation -----------------------------------------------------------------
+        assert self.height is not None
+        return _fill_bottom_up(
+            top, self.height, lambda n, c: 1 + max((c[sub] for sub in n.subs), default=0)
+        )
 
     def _push(self, re: _Node) -> _Node | None:
         self.num_runes += len(re.runes)
@@ -437,3 +409,24 @@ class _TreeBuilder:
             stack[n - 2], stack[n - 1] = stack[n - 1], stack[n - 2]
             return True
         return False
+
+
+def _fill_bottom_up(
+    top: _Node, cache: dict[_Node, int], value: Callable[[_Node, dict[_Node, int]], int]
+) -> int:
+    """`value` of `top`, computing children first; cached nodes (but top) are not redone."""
+    order: list[_Node] = []
+    work = [top]
+    seen: set[int] = set()
+    while work:
+        node = work.pop()
+        order.append(node)
+        for sub in node.subs:
+            if sub not in cache and id(sub) not in seen:
+                seen.add(id(sub))
+                work.append(sub)
+    for node in reversed(order):
+        if node is not top and node in cache:
+            continue
+        cache[node] = value(node, cache)
+    return cache[top]
