@@ -323,10 +323,10 @@ def _local_children(path: Path, index: Manifest, data: bytes) -> list[tuple[Any,
     from foreign_explorer.core import mediatypes as mt
     from foreign_explorer.core.siblings import (
         LocalImage,
-        LocalSource,
         child_label,
         sibling_children,
     )
+    from foreign_explorer.core.source import SourceInfo
 
     wanted = [c for c in index.children if c.media_type in mt.IMAGE_MANIFESTS]
     found = sibling_children(path, index)
@@ -339,13 +339,14 @@ def _local_children(path: Path, index: Manifest, data: bytes) -> list[tuple[Any,
                 file=sys.stderr,
             )
         return []
-    parent = LocalImage(
-        data, index.media_type, LocalSource(str(path), index.digest, index.media_type), True
-    )
+    index_source = SourceInfo(str(path), None, None, index.digest, index.media_type)
+    parent = LocalImage(data, index.media_type, index_source, True)
     images: list[tuple[Any, Any]] = []
     for child in wanted:
         child_path = found[child.digest]
-        source = LocalSource(str(child_path), child.digest, child.media_type, child_label(child))
+        source = SourceInfo(
+            str(child_path), None, None, child.digest, child.media_type, child_label(child)
+        )
         images.append((LocalImage(child_path.read_bytes(), child.media_type, source), parent))
     return images
 

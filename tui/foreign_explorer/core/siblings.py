@@ -13,30 +13,11 @@ from pathlib import Path
 
 from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.manifest import Descriptor, Manifest
+from foreign_explorer.core.source import SourceInfo
 
 # Enough for any real directory of saved manifests; a bigger folder is not scanned further.
 MAX_FILES = 512
 MAX_FILE_BYTES = 4 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class LocalSource:
-    """Where a manifest read from disk came from, in the shape `check` reports sources."""
-
-    reference: str
-    digest: str
-    media_type: str
-    platform: str | None = None
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {
-            "reference": self.reference,
-            "registry": None,
-            "repository": None,
-            "digest": self.digest,
-            "mediaType": self.media_type,
-            "platform": self.platform,
-        }
 
 
 @dataclass(frozen=True)
@@ -45,7 +26,7 @@ class LocalImage:
 
     manifest: bytes
     media_type: str
-    source: LocalSource
+    source: SourceInfo
     is_index: bool = False
 
 

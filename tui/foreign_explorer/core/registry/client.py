@@ -45,6 +45,7 @@ from foreign_explorer.core.registry.transport import (
     Transport,
     TransportOptions,
 )
+from foreign_explorer.core.source import SourceInfo
 
 # distribution refuses to store a manifest over 4 MiB; nothing bigger is a real one.
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
@@ -90,28 +91,6 @@ class RegistryOptions:
             trust_env=self.trust_env,
             retry=self.retry,
         )
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """Where a manifest came from, for reports and the app's header."""
-
-    reference: str
-    registry: str
-    repository: str
-    digest: str
-    media_type: str
-    platform: str | None = None
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {
-            "reference": self.reference,
-            "registry": self.registry,
-            "repository": self.repository,
-            "digest": self.digest,
-            "mediaType": self.media_type,
-            "platform": self.platform,
-        }
 
 
 @dataclass(frozen=True)
