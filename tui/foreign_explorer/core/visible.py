@@ -1,0 +1,59 @@
+"""Text from outside the program is shown, never obeyed.
+
+Manifest fields, index platforms, registry and credential-helper messages, file names,
+references and patterns were written by someone else. Before any of it reaches a terminal,
+a JSON document or a screen, the characters a terminal acts on are replaced by a visible
+escape, and the rest of the text is kept as it is:
+
+- C0 controls, DEL and C1 controls (`ESC`, `BEL`, the 8-bit CSI `U+009B`) as `\\x1b`;
+- the bidirectional controls that reorder what is shown (`U+202A`-`U+202E`,
+  `U+2066`-`U+2069`, and the marks `U+200E`, `U+200F`, `U+061C`) as `\\u202e`;
+- lone surrogates, which cannot be written at all: those that `os.fsdecode` made from
+  undecodable bytes (`U+DC80`-`U+DCFF`) as the byte they stand for (`\\xff`), others as
+  `\\ud800`.
+
+Escaping is idempotent: the escapes are printable ASCII, so escaping twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+
+
+def _terminal_table() -> dict[int, str]:
+    table = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+    table.update({code: f"\\u{code:04x}" for code in _BIDI})
+    table.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xDC80)})
+    table.update({code: f"\\x{code - 0xDC00:02x}" for code in range(0xDC80, 0xDD00)})
+    table.update({code: f"\\u{code:04x}" for code in range(0xDD00, 0xE000)})
+    return table
+
+
+_TERMINAL = _terminal_table()
+# json.dumps already writes C0 as \u00XX; what it leaves raw is DEL, C1, bidi and surrogates.
+_JSON = {code: f"\\u{code:04x}" for code in _TERMINAL if code >= 0x7F}
+_UNSAFE = frozenset(chr(code) for code in _TERMINAL)
+
+
+def visible(text: str) -> str:
+    """`text` with every control, bidi and lone-surrogate character escaped visibly."""
+    if text.isprintable() and text.isascii():
+        return text
+    return text.translate(_TERMINAL)
+
+
+def is_visible(text: str) -> bool:
+    """True when `text` holds nothing `visible` would escape."""
+    return _UNSAFE.isdisjoint(text)
+
+
+def dumps(document: Any, **options: Any) -> str:
+    """`json.dumps` whose output holds no raw control, bidi or surrogate character.
+
+    Non-ASCII text stays readable (`ensure_ascii=False`); the characters a terminal would act
+    on are `\\u`-escaped inside their strings, so the document decodes to the same values.
+    """
+    return json.dumps(document, ensure_ascii=False, **options).translate(_JSON)
