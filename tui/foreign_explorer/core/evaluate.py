@@ -448,8 +448,14 @@ def evaluate(prepared: PreparedManifest, policy: Policy) -> Evaluation:
     return Evaluation(policy, prepared, kinds, response)
 
 
-def invalid_manifest_response(error: ManifestInvalid) -> PushResponse:
-    """The answer to a manifest the registry's decoder refuses: 400 MANIFEST_INVALID."""
+def invalid_manifest_response(
+    error: ManifestInvalid, profile: Profile | None = None
+) -> PushResponse:
+    """The answer to a manifest the registry's decoder refuses: 400 MANIFEST_INVALID.
+
+    `profile` is the registry that answers; callers pass it because the details differ by
+    version (2.8 marshals Go's error value, 3.x sends its text).
+    """
     return PushResponse((RegistryError("MANIFEST_INVALID", error.detail_json),))
 
 
