@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from foreign_explorer.cli import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_STARTUP, EXIT_USAGE
+from foreign_explorer.console import Style, emit, error
+from foreign_explorer.core.boundedread import read_bounded, read_bounded_text, read_stdin_line
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
 from foreign_explorer.core.evaluate import (
     DescriptorVerdict,
@@ -39,6 +40,9 @@ from foreign_explorer.core.report import (
 )
 from foreign_explorer.core.response import PushResponse
 from foreign_explorer.core.units import iec_size, short_digest
+from foreign_explorer.core.visible import dumps, visible
+
+PROG = "foreign-explorer check"
 
 SAMPLE_NAME = "kubelet-pause.manifest.json"
 
@@ -55,20 +59,12 @@ def sample_bytes() -> bytes:
 
 
 def read_input(path: str) -> bytes:
-    try:
-        if path == "-":
-            return sys.stdin.buffer.read()
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    """A manifest file, or standard input for `-`: at most the 4 MiB a registry accepts."""
+    return read_bounded(path, "manifest")
 
 
 def read_text(path: str, what: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        detail = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(f"cannot read {what} {path}: {detail}") from None
+    return read_bounded_text(path, what)
 
 
 def policy_source(args: argparse.Namespace, profile: Profile) -> PolicySource:
@@ -86,23 +82,14 @@ def policy_source(args: argparse.Namespace, profile: Profile) -> PolicySource:
     )
 
 
-class Style:
-    """ANSI colour only on a terminal, and never with NO_COLOR set."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.enabled = stream.isatty() and not os.environ.get("NO_COLOR")
-
-    def __call__(self, text: str, code: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
-
-
 def _describe_policy(source: PolicySource) -> str:
     if not source.validation_enabled:
         return "validation disabled (allow and deny are ignored)"
     if not source.allow and not source.deny:
         return "allow (empty) deny (empty): the registry admits no URL at all"
-    allow = ", ".join(source.allow) if source.allow else "(none: every URL not denied)"
-    deny = ", ".join(source.deny) if source.deny else "(none)"
+    none_allowed = "(none: every URL not denied)"
+    allow = ", ".join(map(visible, source.allow)) if source.allow else none_allowed
+    deny = ", ".join(map(visible, source.deny)) if source.deny else "(none)"
     return f"allow {allow} · deny {deny}"
 
 
@@ -112,17 +99,17 @@ def _descriptor_lines(verdict: DescriptorVerdict, style: Style) -> list[str]:
     badge = style("FOREIGN ", "33") if d.foreign else ("URL " if d.has_urls else "")
     checks = "+".join(c.value for c in verdict.checks) or "unchecked"
     head = (
-        f"{mark} {d.label:<8} {short_digest(d.digest):<12}  {badge}"
-        f"{short_media_type(d.media_type)}  {iec_size(d.size)}  [{checks}]"
+        f"{mark} {d.label:<8} {visible(short_digest(d.digest)):<12}  {badge}"
+        f"{visible(short_media_type(d.media_type))}  {iec_size(d.size)}  [{checks}]"
     )
     lines = [head]
     if not verdict.ok:
-        lines.extend(_wrap(f"{verdict.verdict.value}: {verdict.message}", "     "))
+        lines.extend(_wrap(f"{verdict.verdict.value}: {visible(verdict.message)}", "     "))
     for url in verdict.urls:
         sign = style("✓", "32") if url.ok else style("✗", "31")
         # URLs are printed whole, so that they can be copied.
-        lines.append(f"     {sign} {url.url}")
-        lines.extend(_wrap(url.message, "       "))
+        lines.append(f"     {sign} {visible(url.url)}")
+        lines.extend(_wrap(visible(url.message), "       "))
     return lines
 
 
@@ -138,15 +125,17 @@ def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
 
     lines = []
     for warning in warnings:
-        where = warning.where if warning.pattern is None else f"{warning.where} {warning.pattern}"
-        text = f"WARN {where} ({warning.code}): {warning.message}"
+        where = warning.where
+        if warning.pattern is not None:
+            where = f"{where} {visible(warning.pattern)}"
+        text = f"WARN {where} ({warning.code}): {visible(warning.message)}"
         # Patterns inside the message must stay whole, hyphens and all.
         wrapped = textwrap.wrap(
             text, width=80, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
         )
         wrapped[0] = style("WARN", "1;33") + wrapped[0][len("WARN") :]
         lines.extend(wrapped)
-        lines.append(f"     {warning.verdict_text}: {warning.example}")
+        lines.append(f"     {warning.verdict_text}: {visible(warning.example)}")
     return lines
 
 
@@ -167,11 +156,11 @@ def _response_lines(response: PushResponse, summary: str, style: Style) -> list[
     if response.accepted:
         return [style(f"push → {response.status_line}", "1;32")]
     head = style(f"push → {response.status_line}: {summary}", "1;31")
-    return [head, response.body.decode("utf-8", "replace").rstrip("\n")]
+    return [head, visible(response.body.decode("utf-8", "replace").rstrip("\n"))]
 
 
 def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Profile) -> dict:
-    response = invalid_manifest_response(error)
+    response = invalid_manifest_response(error, profile)
     return {
         "target": profile.name,
         "policy": policy_dict(source),
@@ -190,9 +179,9 @@ def _registry_options(args: argparse.Namespace) -> Any:
 
     password = None
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
         if not args.username:
             raise InputError("--password-stdin needs --username")
+        password = read_stdin_line("--password-stdin")
     return RegistryOptions(
         platform=args.platform,
         username=args.username,
@@ -243,11 +232,11 @@ def freeze_heap_at_exit() -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     freeze_heap_at_exit()
-    out, err = sys.stdout, sys.stderr
+    out = sys.stdout
     style = Style(out)
     problem = _sources_arg_error(args)
     if problem:
-        print(f"foreign-explorer check: error: {problem}", file=err)
+        error(PROG, f"error: {problem}")
         return EXIT_USAGE
     try:
         profile = get_profile(args.target)
@@ -262,26 +251,17 @@ def run_check(args: argparse.Namespace) -> int:
             data = sample_bytes() if args.sample else read_input(args.file)
     except PolicyConfigError as exc:
         # The registry cannot even read such a configuration: it refuses to start.
-        if args.format == "json":
-            document = startup_error_dict(PolicySource(), get_profile(args.target), exc)
-            print(json.dumps(document, indent=2), file=out)
-        else:
-            print(style("registry would not start: ", "1;31") + exc.message, file=out)
-        return EXIT_STARTUP
+        return _startup_failure(PolicySource(), get_profile(args.target), exc, args, style)
     except (ForeignExplorerError, ValueError) as exc:
-        print(f"foreign-explorer check: {exc}", file=err)
+        error(PROG, str(exc))
         return EXIT_USAGE
     try:
         policy = compile_policy(source, profile)
     except PolicyUnsupported as exc:
-        print(f"foreign-explorer check: {exc}", file=err)
+        error(PROG, str(exc))
         return EXIT_USAGE
     except PolicyStartupError as exc:
-        if args.format == "json":
-            print(json.dumps(startup_error_dict(source, profile, exc), indent=2), file=out)
-        else:
-            print(style("registry would not start: ", "1;31") + exc.message, file=out)
-        return EXIT_STARTUP
+        return _startup_failure(source, profile, exc, args, style)
     if images:
         return _check_fetched(images, policy, args, style)
     try:
@@ -291,16 +271,15 @@ def run_check(args: argparse.Namespace) -> int:
         warnings = lint_policy(policy)
         document["warnings"] = warnings_list(warnings)
         if args.format == "json":
-            print(json.dumps(document, indent=2), file=out)
+            emit(dumps(document, indent=2), out)
         else:
-            for line in warning_lines(warnings, style):
-                print(line, file=out)
-            head = f"push → 400 Bad Request: manifest invalid: {exc.message}"
-            print(style(head, "1;31"), file=out)
-            print(document["bodyText"].rstrip("\n"), file=out)
+            lines = warning_lines(warnings, style)
+            head = f"push → 400 Bad Request: manifest invalid: {visible(exc.message)}"
+            lines += [style(head, "1;31"), visible(document["bodyText"].rstrip("\n"))]
+            emit("\n".join(lines), out, style=style)
         return EXIT_REJECTED
     except ForeignExplorerError as exc:
-        print(f"foreign-explorer check: {args.file or SAMPLE_NAME}: {exc}", file=err)
+        error(PROG, f"{args.file or SAMPLE_NAME}: {exc}")
         return EXIT_USAGE
     if manifest.is_index and args.file and args.file != "-":
         children = _local_children(Path(args.file), manifest, data)
@@ -312,10 +291,21 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         document = evaluation_dict(evaluation)
         document["warnings"] = warnings_list(warnings)
-        print(json.dumps(document, indent=2, ensure_ascii=False), file=out)
+        emit(dumps(document, indent=2), out)
     else:
-        print(render_text(evaluation, style, warnings), file=out)
+        emit(render_text(evaluation, style, warnings), out, style=style)
     return EXIT_ACCEPTED if evaluation.accepted else EXIT_REJECTED
+
+
+def _startup_failure(
+    source: PolicySource, profile: Profile, exc: Any, args: argparse.Namespace, style: Style
+) -> int:
+    """The registry would not start: the same words in text and JSON, exit 3."""
+    if args.format == "json":
+        emit(dumps(startup_error_dict(source, profile, exc), indent=2))
+    else:
+        emit(style("registry would not start: ", "1;31") + visible(exc.message), style=style)
+    return EXIT_STARTUP
 
 
 def _local_children(path: Path, index: Manifest, data: bytes) -> list[tuple[Any, Any]]:
@@ -333,10 +323,10 @@ def _local_children(path: Path, index: Manifest, data: bytes) -> list[tuple[Any,
     if not wanted or len(found) < len(wanted):
         missing = len(wanted) - len(found)
         if wanted:
-            print(
-                f"foreign-explorer check: {missing} of {len(wanted)} children are not beside "
-                f"{path}; judging the index itself",
-                file=sys.stderr,
+            error(
+                PROG,
+                f"{missing} of {len(wanted)} children are not beside {path}; "
+                "judging the index itself",
             )
         return []
     index_source = SourceInfo(str(path), None, None, index.digest, index.media_type)
@@ -347,7 +337,8 @@ def _local_children(path: Path, index: Manifest, data: bytes) -> list[tuple[Any,
         source = SourceInfo(
             str(child_path), None, None, child.digest, child.media_type, child_label(child)
         )
-        images.append((LocalImage(child_path.read_bytes(), child.media_type, source), parent))
+        data = read_bounded(str(child_path), "manifest")
+        images.append((LocalImage(data, child.media_type, source), parent))
     return images
 
 
@@ -363,8 +354,11 @@ def _check_fetched(
             manifest = parse_manifest(image.manifest, image.media_type)
         except ManifestInvalid as exc:
             document = _invalid_manifest(exc, policy.source, policy.profile)
-            text = f"push → 400 Bad Request: manifest invalid: {exc.message}"
+            text = f"push → 400 Bad Request: manifest invalid: {visible(exc.message)}"
             accepted = False
+        except ForeignExplorerError as exc:
+            error(PROG, f"{image.source.reference}: {exc}")
+            return EXIT_USAGE
         else:
             manifests.append(manifest)
             evaluation = evaluate_manifest(manifest, policy)
@@ -393,19 +387,18 @@ def _check_fetched(
                 ],
             }
         payload["warnings"] = warnings_list(warnings)
-        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        emit(dumps(payload, indent=2), out)
         return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED
-    for line in warning_lines(warnings, style):
-        print(line, file=out)
+    lines = warning_lines(warnings, style)
     for document, text, _ in results:
         src = document["source"]
         head = f"== {src.get('reference')}"
         if src.get("platform"):
             head += f"  [{src['platform']}]"
-        print(style(head, "1"), file=out)
-        print(text, file=out)
+        lines += [style(head, "1"), text]
     if from_index:
         rejected = sum(1 for _, _, ok in results if not ok)
         verdict = "yes" if all_accepted else f"no ({rejected} of {len(results)} rejected)"
-        print(style(f"mirrors cleanly: {verdict}", "1;32" if all_accepted else "1;31"), file=out)
+        lines.append(style(f"mirrors cleanly: {verdict}", "1;32" if all_accepted else "1;31"))
+    emit("\n".join(lines), out, style=style)
     return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -12,6 +13,8 @@ EXIT_ACCEPTED = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 EXIT_STARTUP = 3
+EXIT_INTERNAL = 4
+DEBUG_ENV = "FOREIGN_EXPLORER_DEBUG"
 
 COMMANDS = ("check",)
 TARGETS = ("distribution-2.8", "distribution-3")
@@ -76,7 +79,7 @@ def check_parser() -> argparse.ArgumentParser:
         prog="foreign-explorer check",
         description="Predict the registry's answer to a push of a manifest, headless (for CI).",
         epilog="exit status: 0 accepted, 1 rejected, 2 bad usage or input, "
-        "3 the policy would stop the registry from starting",
+        "3 the policy would stop the registry from starting, 4 internal error",
     )
     add_source_arguments(parser)
     _add_policy_arguments(parser)
@@ -133,6 +136,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ACCEPTED
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A bug, not bad input: one line, and the traceback only when asked for.
+        return internal_error(exc)
+
+
+def internal_error(exc: BaseException) -> int:
+    """Report an unexpected exception in one line on stderr; exit status 4."""
+    from foreign_explorer.core.visible import visible
+
+    if os.environ.get(DEBUG_ENV) == "1":
+        import traceback
+
+        traceback.print_exception(exc)
+    text = str(exc).strip().split("\n", 1)[0][:300]
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    sys.stderr.write(
+        f"foreign-explorer: internal error: {visible(what)}; "
+        f"run with {DEBUG_ENV}=1 for the traceback\n"
+    )
+    return EXIT_INTERNAL
 
 
 def _dispatch(args: list[str]) -> int:

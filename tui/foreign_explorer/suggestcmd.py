@@ -7,7 +7,6 @@ standard error as YAML comments, so that either stream can be pasted into a conf
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +20,11 @@ from foreign_explorer.cli import (
     _Parser,
     add_source_arguments,
 )
+from foreign_explorer.console import emit, error
 from foreign_explorer.core.errors import ForeignExplorerError
+from foreign_explorer.core.visible import dumps, visible
+
+PROG = "foreign-explorer suggest"
 
 SUGGEST_EPILOG = (
     "exit status: 0 every URL passes with the suggestion (verified by the engine), "
@@ -92,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     problem = _sources_arg_error(args)
     if problem:
-        print(f"foreign-explorer suggest: error: {problem}", file=err)
+        error(PROG, f"error: {problem}")
         return EXIT_USAGE
     from foreign_explorer.core.evaluate import evaluate_manifest
     from foreign_explorer.core.export import config_snippet
@@ -108,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
         urls = checked_urls((m for _, m in images), profile)
         suggestion = suggest(urls, profile, narrow=args.narrow, path_prefix=args.path_prefix)
     except (ForeignExplorerError, ValueError) as exc:
-        print(f"foreign-explorer suggest: {exc}", file=err)
+        error(PROG, str(exc))
         return EXIT_USAGE
     verdicts = []
     if suggestion.patterns:
@@ -137,19 +140,20 @@ def _run(args: argparse.Namespace) -> int:
             "warnings": warnings_list(suggestion.warnings),
             "snippet": snippet,
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False), file=out)
+        emit(dumps(document, indent=2), out)
         return status
     if not urls:
-        print(
+        emit(
             "# no layer URL that the registry checks: nothing to allow "
             f"(on {profile.name}, only foreign layers' urls are checked)",
-            file=err,
+            err,
         )
         return EXIT_REJECTED
     if snippet:
-        print(snippet, file=out, end="")
-    for line in _notes(suggestion, verdicts, len(urls)):
-        print(f"# {line}", file=err)
+        emit(snippet.rstrip("\n"), out)
+    notes = [f"# {visible(line)}" for line in _notes(suggestion, verdicts, len(urls))]
+    if notes:
+        emit("\n".join(notes), err)
     return status
 
 

@@ -5,7 +5,8 @@ references and patterns were written by someone else. Before any of it reaches a
 a JSON document or a screen, the characters a terminal acts on are replaced by a visible
 escape, and the rest of the text is kept as it is:
 
-- C0 controls, DEL and C1 controls (`ESC`, `BEL`, the 8-bit CSI `U+009B`) as `\\x1b`;
+- C0 controls, DEL and C1 controls (`ESC`, `BEL`, the 8-bit CSI `U+009B`) as `\\x1b`
+  (tab, newline and carriage return as `\\t`, `\\n`, `\\r`);
 - the bidirectional controls that reorder what is shown (`U+202A`-`U+202E`,
   `U+2066`-`U+2069`, and the marks `U+200E`, `U+200F`, `U+061C`) as `\\u202e`;
 - lone surrogates, which cannot be written at all: those that `os.fsdecode` made from
@@ -25,6 +26,7 @@ _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 
 def _terminal_table() -> dict[int, str]:
     table = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+    table.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
     table.update({code: f"\\u{code:04x}" for code in _BIDI})
     table.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xDC80)})
     table.update({code: f"\\x{code - 0xDC00:02x}" for code in range(0xDC80, 0xDD00)})
