@@ -7,7 +7,9 @@ in which case they fail: a verdict test that silently skips proves nothing.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +53,14 @@ def registry_pool() -> Iterator[RegistryPool]:
 def default_registry(registry_pool: RegistryPool) -> RunningRegistry:
     """The registry with the default config: no validation section at all."""
     return registry_pool.registry_for(None)
+
+
+@pytest.fixture
+def zero_device(tmp_path: Path) -> Path:
+    """A scratch twin of /dev/zero under tmp_path: endless input, never the system's own node."""
+    path = tmp_path / "zero"
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except PermissionError:
+        pytest.fail("making a scratch device node needs root (CI runs as root)", pytrace=False)
+    return path

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import stat
 import subprocess
 import sys
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,16 +134,6 @@ def test_any_string_in_any_field_never_reaches_the_terminal_raw(
     assert _no_raw_control(err)
     if fmt and status != 2:
         assert json.loads(out)["descriptors"][1]["urls"][0]["url"] == url
-
-
-@pytest.fixture
-def zero_device(tmp_path):
-    path = tmp_path / "zero"
-    try:
-        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
-    except PermissionError:
-        pytest.skip("making a device node needs root")
-    return path
 
 
 def test_a_manifest_from_an_endless_device_is_one_line(capsys, zero_device):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 import sys
 
 import pytest
@@ -15,17 +14,6 @@ from foreign_explorer.core.boundedread import (
     read_stdin_line,
 )
 from foreign_explorer.core.errors import InputError
-
-
-@pytest.fixture
-def zero_device(tmp_path):
-    """A scratch twin of /dev/zero under tmp_path (never the system's own node)."""
-    path = tmp_path / "zero"
-    try:
-        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
-    except PermissionError:
-        pytest.skip("making a device node needs root")
-    return path
 
 
 def test_an_endless_device_is_refused_at_the_cap(zero_device):
