@@ -212,3 +212,13 @@ def test_debug_shows_the_traceback_of_an_unexpected_error(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
     assert err.endswith("for the traceback\n")
+
+
+def test_suggest_names_a_hostile_url_it_cannot_fix_escaped(monkeypatch, capsys, tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(_manifest(url=f"ftp://evil.example/{OSC_TITLE}\u202e")))
+    status = main(["suggest", "--file", str(path)])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "ftp://evil.example/\\x1b]0;pwned\\x07\\u202e" in captured.err
+    assert _no_raw_control(captured.out) and _no_raw_control(captured.err)
