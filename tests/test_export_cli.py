@@ -342,6 +342,19 @@ def test_merge_with_another_config_takes_that_configs_whole_policy(capsys, tmp_p
     assert source_from_config(config.read_text(encoding="utf-8")) == PolicySource(allow=("^y",))
 
 
+def test_merge_with_an_env_file_replaces_the_lists_it_sets_on_top_of_the_configs(
+    capsys, tmp_path: Path
+) -> None:
+    env = tmp_path / "registry.env"
+    env.write_text("REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW='[\"^z\"]'\n", encoding="utf-8")
+    config = tmp_path / "config.yml"
+    config.write_text(KEPT_DENY, encoding="utf-8")
+    status, out, _ = _run(capsys, "--env-file", str(env), "--merge-into", str(config))
+    assert status == 0
+    assert "(allow: replaced, now 1 pattern; deny: kept, 2 patterns)" in out
+    assert config.read_text(encoding="utf-8").endswith(DENY_BLOCK)
+
+
 def test_merge_into_a_config_the_registry_cannot_read_is_refused(capsys, tmp_path: Path) -> None:
     config = tmp_path / "config.yml"
     original = "validation:\n  manifests:\n    urls:\n      deny: '^x'\n"

@@ -1,16 +1,21 @@
 """Write a policy into an existing config.yml by editing its text, so nothing else changes.
 
-Only `validation.manifests.urls` (and `validation.disabled` / the deprecated `enabled` when the
-policy needs them) is rewritten; every other byte of the file stays as it was: other keys,
-their formatting, anchors and aliases, line endings and comments. Comments inside the old
-`urls` block follow their allow/deny key, or their pattern when the new list keeps it. A
-comment that would have nowhere to go is reported before anything is written
+Only the parts of the policy the file does not carry yet are rewritten: the allow list, the
+deny list (each on its own, in the list's own block or flow style), and `validation.disabled`
+/ the deprecated `enabled` when the switch must change. A list that stays the same is kept
+byte for byte; so is every other key, its formatting, anchors and aliases, line endings and
+comments. Comments inside a rewritten block list follow their pattern when the new list
+keeps it. A comment that would have nowhere to go is reported before anything is written
 (`MergeWouldLoseComments`) unless the caller passes `force`.
 
 Positions come from pyyaml's event and token marks (character offsets), not from its Python
 objects, which keep neither comments nor aliases. Every merge is proven before it is returned:
-the new text parses, decodes (as the registry does) to exactly the policy, and loads to the
-old document with only the policy's keys changed.
+the new text parses, decodes (as the registry does) to exactly the policy, and its node graph
+is the old one with only the written keys changed. Nothing here expands an alias: nodes are
+compared pair by pair, once per pair, so an alias bomb costs what its text costs.
+
+The file itself is read and written by `core.safefile` (regular files only, symlinks written
+through, owner, group and mode kept, atomic), after a numbered backup.
 """
 
 from __future__ import annotations
