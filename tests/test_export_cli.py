@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import grp
+import os
+import pwd
+import shutil
+import socket
+import stat
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -158,7 +166,10 @@ def test_merge_into_rewrites_the_urls_keeps_the_rest_and_makes_a_backup(
     config.write_text(CONFIG, encoding="utf-8")
     status, out, err = _run(capsys, "--allow", MCR, "--merge-into", str(config))
     assert (status, err) == (0, "")
-    assert out == (f"merged into {config} (validation.manifests.urls); backup: {config}.bak\n")
+    assert out == (
+        f"merged into {config} (allow: replaced, now 1 pattern; deny: kept, 0 patterns); "
+        f"backup: {config}.bak\n"
+    )
     assert (tmp_path / "config.yml.bak").read_text(encoding="utf-8") == CONFIG
     text = config.read_text(encoding="utf-8")
     assert text.startswith("# ours\nversion: 0.1\nhttp:\n  addr: :5000   # behind the proxy\n")
@@ -184,7 +195,7 @@ def test_merge_into_that_would_drop_comments_asks_for_force_first(capsys, tmp_pa
     assert (status, out) == (2, "")
     assert err == (
         f"foreign-explorer export: {config}: merging would drop the comment on line 5 "
-        "(inside validation.manifests.urls); nothing written (--force drops them)\n"
+        "(inside validation.manifests.urls.allow); nothing written (--force drops them)\n"
     )
     assert config.read_text(encoding="utf-8") == original
     assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
@@ -254,3 +265,360 @@ def test_export_help_lists_every_form(capsys) -> None:
 def test_top_help_mentions_export(capsys) -> None:
     assert main(["--help"]) == 0
     assert "foreign-explorer export" in capsys.readouterr().out
+
+
+# --- merging starts from the config's own policy ----------------------------------------------
+
+KEPT_DENY = """\
+version: 0.1
+validation:
+  manifests:
+    urls:
+      allow:
+        - ^https://old\\.example/
+      # never these, whatever allow says
+      deny:
+        - ^https://evil\\.example/x$   # the known bad blob
+        - ^https://evil\\.example/secret/   # internal mirror
+"""
+DENY_BLOCK = KEPT_DENY[KEPT_DENY.index("      # never these") :]
+
+
+EVIL_HOST = r"^https://evil\.example/"
+
+
+def test_merge_with_allow_only_keeps_the_deny_list_and_its_comments(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(KEPT_DENY, encoding="utf-8")
+    argv = ("--allow", MCR, "--allow", EVIL_HOST, "--merge-into", str(config))
+    status, out, err = _run(capsys, *argv)
+    assert status == 0
+    assert out == (
+        f"merged into {config} (allow: replaced, now 2 patterns; deny: kept, 2 patterns); "
+        f"backup: {config}.bak\n"
+    )
+    text = config.read_text(encoding="utf-8")
+    assert text.endswith(DENY_BLOCK)
+    assert source_from_config(text) == PolicySource(
+        allow=(MCR, EVIL_HOST),
+        deny=(r"^https://evil\.example/x$", r"^https://evil\.example/secret/"),
+    )
+    # The kept list acts with the new one: the lint says what the pair lets through.
+    assert err.startswith(
+        "WARN deny[0] ^https://evil\\.example/x$ (deny-dodged-by-percent-encoding): "
+    )
+
+
+def test_merge_with_deny_only_keeps_the_allow_list(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    original = "validation:\n  manifests:\n    urls:\n      allow:   # trusted\n        - ^x\n"
+    config.write_text(original, encoding="utf-8")
+    status, out, _ = _run(capsys, "--deny", "^http://", "--merge-into", str(config))
+    assert status == 0
+    assert "(allow: kept, 1 pattern; deny: replaced, now 1 pattern)" in out
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(original)
+    assert source_from_config(text) == PolicySource(allow=("^x",), deny=("^http://",))
+
+
+def test_merge_with_validation_disabled_only_turns_the_switch(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(KEPT_DENY, encoding="utf-8")
+    status, out, _ = _run(capsys, "--validation-disabled", "--merge-into", str(config))
+    assert status == 0
+    assert "(allow: kept, 1 pattern; deny: kept, 2 patterns; validation: turned off)" in out
+    assert config.read_text(encoding="utf-8") == KEPT_DENY + "  disabled: true\n"
+
+
+def test_merge_with_another_config_takes_that_configs_whole_policy(capsys, tmp_path: Path) -> None:
+    other = tmp_path / "other.yml"
+    other.write_text("validation: {manifests: {urls: {allow: ['^y']}}}\n", encoding="utf-8")
+    config = tmp_path / "config.yml"
+    config.write_text(KEPT_DENY, encoding="utf-8")
+    argv = ("--config", str(other), "--merge-into", str(config), "--force")
+    status, out, _ = _run(capsys, *argv)
+    assert status == 0
+    assert "(allow: replaced, now 1 pattern; deny: replaced, now 0 patterns)" in out
+    assert source_from_config(config.read_text(encoding="utf-8")) == PolicySource(allow=("^y",))
+
+
+def test_merge_with_an_env_file_replaces_the_lists_it_sets_on_top_of_the_configs(
+    capsys, tmp_path: Path
+) -> None:
+    env = tmp_path / "registry.env"
+    env.write_text("REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW='[\"^z\"]'\n", encoding="utf-8")
+    config = tmp_path / "config.yml"
+    config.write_text(KEPT_DENY, encoding="utf-8")
+    status, out, _ = _run(capsys, "--env-file", str(env), "--merge-into", str(config))
+    assert status == 0
+    assert "(allow: replaced, now 1 pattern; deny: kept, 2 patterns)" in out
+    assert config.read_text(encoding="utf-8").endswith(DENY_BLOCK)
+
+
+def test_merge_into_a_config_the_registry_cannot_read_is_refused(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    original = "validation:\n  manifests:\n    urls:\n      deny: '^x'\n"
+    config.write_text(original, encoding="utf-8")
+    status, out, err = _run(capsys, "--allow", MCR, "--merge-into", str(config))
+    assert (status, out) == (2, "")
+    assert err == (
+        f"foreign-explorer export: {config}: the registry cannot read its validation section "
+        "(line 4: cannot unmarshal !!str `^x` into []string): fix it by hand; nothing written\n"
+    )
+    assert config.read_text(encoding="utf-8") == original
+    assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
+
+
+def test_a_kept_list_that_would_stop_the_registry_refuses_the_merge(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "validation:\n  manifests:\n    urls:\n      deny: ['(?=x)']\n", encoding="utf-8"
+    )
+    status, _, err = _run(capsys, "--allow", MCR, "--merge-into", str(config))
+    assert status == 3
+    assert err.startswith("foreign-explorer export: registry would not start: ")
+    assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
+
+
+# --- alias bombs: anchors and aliases are text, never expanded --------------------------------
+
+
+def _export_process(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The real command in its own process: a hang fails the test instead of the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "foreign_explorer", "export", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def _bomb(levels: int, indent: str) -> str:
+    """Billion laughs: 9 ** levels strings once expanded, a few lines as text."""
+    lines = [f'{indent}lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*lol{level - 1}"] * 9)
+        lines.append(f"{indent}lol{level}: &lol{level} [{aliases}]")
+    return "".join(line + "\n" for line in lines)
+
+
+def _bombed_config(levels: int, where: str) -> str:
+    urls = "    urls:\n      allow: []\n      deny:\n        - ^http://   # no plain http\n"
+    bomb = _bomb(levels, "  ")
+    if where == "notifications":
+        return f"version: 0.1\nnotifications:\n{bomb}validation:\n  manifests:\n{urls}"
+    if where == "validation":
+        return f"version: 0.1\nvalidation:\n{bomb}  manifests:\n{urls}"
+    # A key of its own inside the urls block, beside the lists.
+    return (
+        f"version: 0.1\nx_lol:\n{bomb}validation:\n  manifests:\n{urls}"
+        f"      x_laughs: *lol{levels}\n"
+    )
+
+
+@pytest.mark.parametrize("levels", [12, 30])
+@pytest.mark.parametrize("where", ["notifications", "validation", "urls"])
+def test_an_alias_bomb_in_the_config_is_merged_as_text(
+    tmp_path: Path, levels: int, where: str
+) -> None:
+    original = _bombed_config(levels, where)
+    config = tmp_path / "config.yml"
+    config.write_text(original, encoding="utf-8")
+    done = _export_process("--allow", MCR, "--merge-into", str(config))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        f"merged into {config} (allow: replaced, now 1 pattern; deny: kept, 1 pattern); "
+        f"backup: {config}.bak\n"
+    )
+    text = config.read_text(encoding="utf-8")
+    assert text == original.replace("      allow: []\n", f"      allow:\n        - {MCR}\n")
+    assert source_from_config(text) == PolicySource(allow=(MCR,), deny=("^http://",))
+
+
+def test_an_alias_bomb_as_the_kept_list_is_refused_in_one_line(tmp_path: Path) -> None:
+    original = f"version: 0.1\nx:\n{_bomb(30, '  ')}validation:\n  manifests:\n    urls:\n"
+    original += "      allow: []\n      deny: *lol30\n"
+    config = tmp_path / "config.yml"
+    config.write_text(original, encoding="utf-8")
+    done = _export_process("--allow", MCR, "--merge-into", str(config))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"foreign-explorer export: {config}: the registry cannot read its validation section "
+        "(line 32: cannot unmarshal !!seq into string): fix it by hand; nothing written\n"
+    )
+    assert config.read_text(encoding="utf-8") == original
+    assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
+
+
+# --- hostile targets: only regular files are ever written -------------------------------------
+
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (mknod, chown)")
+
+
+def _null_twin(path: Path) -> None:
+    """A character device like /dev/null (1, 3), made here: never the system's own."""
+    os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+
+
+def _socket_file(path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+
+
+_NODES = {
+    "a character device": _null_twin,
+    "a FIFO (named pipe)": os.mkfifo,
+    "a socket": _socket_file,
+    "a directory": os.mkdir,
+}
+_WHERE = {"--merge-into": ("--merge-into",), "--output --force": ("--output", "--force")}
+
+
+@pytest.mark.parametrize(
+    "what", [pytest.param(w, marks=ROOT_ONLY) if "device" in w else w for w in _NODES]
+)
+@pytest.mark.parametrize("where", list(_WHERE))
+def test_a_device_fifo_socket_or_directory_is_never_written_nor_backed_up(
+    tmp_path: Path, what: str, where: str
+) -> None:
+    target = tmp_path / "config.yml"
+    _NODES[what](target)
+    before = os.lstat(target)
+    flag, *force = _WHERE[where]
+    done = _export_process("--allow", MCR, flag, str(target), *force, timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"foreign-explorer export: {target} is {what}, not a regular file; nothing written\n"
+    )
+    after = os.lstat(target)
+    assert (after.st_mode, after.st_ino, after.st_rdev) == (
+        before.st_mode,
+        before.st_ino,
+        before.st_rdev,
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
+
+
+@pytest.mark.parametrize("where", list(_WHERE))
+def test_a_symlink_to_a_fifo_is_refused_and_stays_a_link(tmp_path: Path, where: str) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "config.yml"
+    link.symlink_to(fifo)
+    flag, *force = _WHERE[where]
+    done = _export_process("--allow", MCR, flag, str(link), *force, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"foreign-explorer export: {link} is a symbolic link to {fifo}, a FIFO (named pipe), "
+        "not a regular file; nothing written\n"
+    )
+    assert link.is_symlink()
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yml", "pipe"]
+
+
+def test_output_with_force_writes_through_a_symlink_and_keeps_the_link(
+    capsys, tmp_path: Path
+) -> None:
+    (tmp_path / "chart").mkdir()
+    real = tmp_path / "chart" / "values.yaml"
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o600)
+    link = tmp_path / "values.yaml"
+    link.symlink_to(real)
+    status, out, err = _run(capsys, "--allow", MCR, "--format", "helm", "-o", str(link))
+    assert (status, out) == (2, "")
+    assert err == f"foreign-explorer export: {link} exists; not overwritten (--force replaces it)\n"
+    assert real.read_text(encoding="utf-8") == "old\n"
+    status, _, err = _run(capsys, "--allow", MCR, "--format", "helm", "-o", str(link), "--force")
+    assert (status, err) == (0, f"wrote {link}\n")
+    assert os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8") == helm_values(POLICY)
+    info = os.lstat(real)
+    assert (stat.S_ISREG(info.st_mode), stat.S_IMODE(info.st_mode)) == (True, 0o600)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart", "values.yaml"]
+    assert [p.name for p in (tmp_path / "chart").iterdir()] == ["values.yaml"]
+
+
+# --- owner, group and mode are kept -------------------------------------------------------------
+
+
+def _nobody() -> tuple[int, int]:
+    entry = pwd.getpwnam("nobody")
+    return entry.pw_uid, entry.pw_gid
+
+
+def _owner(path: Path) -> tuple[int, int, int, bool]:
+    info = os.lstat(path)
+    return info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode), stat.S_ISREG(info.st_mode)
+
+
+@ROOT_ONLY
+def test_merge_as_root_keeps_the_configs_owner_group_and_mode_and_the_backups(
+    capsys, tmp_path: Path
+) -> None:
+    uid, gid = _nobody()
+    config = tmp_path / "config.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    os.chown(config, uid, gid)
+    config.chmod(0o640)
+    status, _, err = _run(capsys, "--allow", MCR, "--merge-into", str(config))
+    assert (status, err) == (0, "")
+    assert _owner(config) == (uid, gid, 0o640, True)
+    assert _owner(tmp_path / "config.yml.bak") == (uid, gid, 0o640, True)
+    assert (tmp_path / "config.yml.bak").read_text(encoding="utf-8") == CONFIG
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yml", "config.yml.bak"]
+
+
+@ROOT_ONLY
+def test_output_force_as_root_keeps_the_owner_group_and_mode(capsys, tmp_path: Path) -> None:
+    uid, gid = _nobody()
+    target = tmp_path / "snippet.yml"
+    target.write_text("old\n", encoding="utf-8")
+    os.chown(target, uid, gid)
+    target.chmod(0o640)
+    assert _run(capsys, "--allow", MCR, "--output", str(target), "--force")[0] == 0
+    assert _owner(target) == (uid, gid, 0o640, True)
+    assert target.read_text(encoding="utf-8") == SNIPPET
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory that another user can reach and write in (pytest's tmp_path is 0700)."""
+    directory = Path(tempfile.mkdtemp(prefix="fe-export-"))
+    directory.chmod(0o777)
+    yield directory
+    shutil.rmtree(directory)
+
+
+@ROOT_ONLY
+def test_a_user_who_cannot_keep_the_owner_is_told_and_nothing_is_written(
+    capsys, shared_dir: Path
+) -> None:
+    uid, gid = _nobody()
+    warm = shared_dir / "warm.yml"
+    warm.write_text(CONFIG, encoding="utf-8")
+    # Import every module on this path while root can still read them all.
+    assert _run(capsys, "--allow", MCR, "--merge-into", str(warm))[0] == 0
+    config = shared_dir / "config.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    config.chmod(0o666)
+    names = sorted(p.name for p in shared_dir.iterdir())
+    os.setegid(gid)
+    os.seteuid(uid)
+    try:
+        status, out, err = _run(capsys, "--allow", MCR, "--merge-into", str(config))
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+    group = grp.getgrgid(0).gr_name
+    assert (status, out) == (2, "")
+    assert err == (
+        f"foreign-explorer export: cannot write a backup of {config}: cannot give "
+        f"{config}.bak the owner root:{group} (Operation not permitted); run as that user or "
+        "as root; nothing written\n"
+    )
+    assert config.read_text(encoding="utf-8") == CONFIG
+    assert _owner(config) == (0, 0, 0o666, True)
+    assert sorted(p.name for p in shared_dir.iterdir()) == names

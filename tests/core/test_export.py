@@ -110,11 +110,16 @@ def test_save_refuses_to_overwrite_without_being_asked(tmp_path: Path) -> None:
     assert caught.value.path == target
 
 
-def test_save_refuses_a_dangling_symlink_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_save_refuses_a_symlink_that_leads_nowhere(tmp_path: Path, overwrite: bool) -> None:
     target = tmp_path / "link.yml"
     target.symlink_to(tmp_path / "nowhere")
-    with pytest.raises(ExportExists):
-        save_text(target, "new\n")
+    with pytest.raises(ExportError) as caught:
+        save_text(target, "new\n", overwrite=overwrite)
+    assert caught.value.message == (
+        f"{target} is a symbolic link to {tmp_path / 'nowhere'}, which does not exist"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.yml"]
 
 
 def test_save_overwrites_when_asked(tmp_path: Path) -> None:
@@ -346,11 +351,18 @@ def test_env_form_of_the_empty_policy_keeps_both_lists_empty() -> None:
 # --- save with a mode ---------------------------------------------------------------------------
 
 
-def test_save_keeps_a_given_mode_such_as_a_secret_configs_0600(tmp_path: Path) -> None:
+def test_save_gives_a_new_file_the_mode_asked_for(tmp_path: Path) -> None:
+    target = save_text(tmp_path / "config.yml", "new\n", mode=0o600)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_save_over_a_file_keeps_its_mode_such_as_a_secret_configs_0600(tmp_path: Path) -> None:
     target = tmp_path / "config.yml"
     target.write_text("old\n", encoding="utf-8")
-    save_text(target, "new\n", overwrite=True, mode=0o600)
+    target.chmod(0o600)
+    save_text(target, "new\n", overwrite=True)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text(encoding="utf-8") == "new\n"
 
 
 def test_save_writes_crlf_line_endings_as_given(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import stat
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from foreign_explorer.core import safefile
 from foreign_explorer.core.goyaml import decode_validation
 from foreign_explorer.core.merge import (
     MergeError,
@@ -20,6 +22,7 @@ from foreign_explorer.core.merge import (
     merge_policy,
 )
 from foreign_explorer.core.policy import PolicySource, source_from_config
+from foreign_explorer.core.safefile import NotARegularFile
 
 MCR = r"^https://mcr\.microsoft\.com/"
 POLICY = PolicySource(allow=(MCR, r"^https://registry\.example/"), deny=("^http://",))
@@ -66,7 +69,7 @@ def _lines_outside(text: str, first: str, last: str) -> list[str]:
 
 def test_merge_changes_only_the_urls_block_and_keeps_every_comment() -> None:
     result = merge_policy(COMMENTED, POLICY)
-    assert result.changed == ("validation.manifests.urls",)
+    assert result.changed == ("validation.manifests.urls.allow", "validation.manifests.urls.deny")
     assert result.dropped_comment_lines == ()
     assert _lines_outside(result.text, "      allow:", "        - ^http://") == _lines_outside(
         COMMENTED, "      allow:", "      deny: []  # nothing yet"
@@ -151,12 +154,22 @@ def test_merge_fills_an_empty_validation_key_and_keeps_its_comment(value: str) -
     assert result.text.endswith("      deny: []\nversion: 0.1\n")
 
 
-def test_merge_replaces_an_existing_urls_block_of_any_shape() -> None:
+def test_merge_keeps_a_flow_urls_block_in_flow_style() -> None:
     text = "validation:\n  manifests:\n    urls: {allow: ['a'], deny: ['b']}\nversion: 0.1\n"
     result = merge_policy(text, PolicySource(allow=(MCR,)))
     assert result.text == (
-        "validation:\n  manifests:\n    urls:\n      allow:\n"
-        "        - ^https://mcr\\.microsoft\\.com/\n      deny: []\nversion: 0.1\n"
+        "validation:\n  manifests:\n"
+        "    urls: {allow: ['^https://mcr\\.microsoft\\.com/'], deny: []}\nversion: 0.1\n"
+    )
+
+
+@pytest.mark.parametrize("old", ["~", "", "*u", "'x'"])
+def test_merge_replaces_a_urls_value_that_is_no_mapping_as_a_whole(old: str) -> None:
+    text = f"common: &u {{allow: ['x']}}\nvalidation:\n  manifests:\n    urls: {old}\n"
+    result = merge_policy(text, PolicySource(allow=(MCR,)), name="c.yml")
+    assert result.changed == ("validation.manifests.urls",)
+    assert result.text.endswith(
+        "    urls:\n      allow:\n        - ^https://mcr\\.microsoft\\.com/\n      deny: []\n"
     )
 
 
@@ -229,8 +242,9 @@ def test_merge_carries_any_policy_and_keeps_the_rest(allow: list[str], deny: lis
 def test_merge_of_a_disabled_policy_sets_disabled_true() -> None:
     source = PolicySource(allow=(MCR,), disabled=True)
     result = merge_policy(COMMENTED, source)
-    assert result.changed == ("validation.disabled", "validation.manifests.urls")
+    assert result.changed == ("validation.disabled",)
     assert "  disabled: true\n" in result.text
+    assert result.text.replace("  disabled: true\n", "", 1) == COMMENTED
     assert not decode_validation(result.text).enabled
     assert carries_policy(result.text, source)
 
@@ -274,17 +288,22 @@ def test_force_drops_such_comments_and_says_which() -> None:
     assert "# what we allow" in result.text
 
 
-def test_comments_inside_a_replaced_flow_urls_block_are_reported() -> None:
-    text = "validation:\n  manifests:\n    urls: {allow: ['a'],\n      # why a\n      deny: []}\n"
+def test_comments_inside_a_replaced_flow_list_are_reported() -> None:
+    text = (
+        "validation:\n  manifests:\n    urls: {allow: ['a',\n      # why\n      'b'], deny: []}\n"
+    )
     with pytest.raises(MergeWouldLoseComments) as caught:
         merge_policy(text, PolicySource(allow=(MCR,)))
     assert caught.value.lines == (4,)
 
 
-def test_a_comment_on_the_urls_key_line_stays_there() -> None:
+def test_a_comment_between_the_lists_of_a_flow_urls_block_stays_there() -> None:
     text = "validation:\n  manifests:\n    urls: {allow: ['a'],  # why a\n      deny: []}\n"
     result = merge_policy(text, PolicySource(allow=(MCR,)))
-    assert result.text.startswith("validation:\n  manifests:\n    urls:  # why a\n      allow:\n")
+    assert result.text == (
+        "validation:\n  manifests:\n"
+        "    urls: {allow: ['^https://mcr\\.microsoft\\.com/'],  # why a\n      deny: []}\n"
+    )
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -327,10 +346,22 @@ def test_an_alias_as_the_old_urls_value_is_simply_replaced() -> None:
     assert source_from_config(result.text) == PolicySource(allow=(MCR,))
 
 
-def test_a_merge_key_that_would_change_other_values_is_refused() -> None:
-    text = "base: &b\n  manifests:\n    indexes: {platforms: all}\nvalidation:\n  <<: *b\n"
-    with pytest.raises(MergeError, match="would change other values"):
-        merge_policy(text, PolicySource(allow=(MCR,)))
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("b: &b\n  manifests:\n    indexes: {platforms: all}\nvalidation:\n  <<: *b\n",
+         "validation"),
+        ("d: &d {validation: {}}\n<<: *d\nversion: 0.1\n", "the top level"),
+        ("u: &u {deny: ['x']}\nvalidation: {manifests: {urls: {<<: *u, allow: []}}}\n",
+         "validation.manifests.urls"),
+    ],
+)  # fmt: skip
+def test_a_merge_key_on_the_path_is_refused_the_values_it_brings_are_not_edited(
+    text: str, where: str
+) -> None:
+    with pytest.raises(MergeError) as caught:
+        merge_policy(text, PolicySource(allow=(MCR,)), name="c.yml")
+    assert caught.value.message.startswith(f"c.yml: {where} holds a `<<` merge key (line ")
 
 
 # --- the file: backup, atomic write, re-read ----------------------------------------------------
@@ -434,19 +465,38 @@ def test_a_comment_loss_writes_nothing_at_all(tmp_path: Path) -> None:
 
 
 def test_merge_into_a_directory_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(MergeError, match="is a directory"):
+    with pytest.raises(NotARegularFile, match="is a directory, not a regular file"):
         merge_into_file(tmp_path, POLICY)
 
 
-def test_a_backup_that_cannot_be_written_stops_before_the_config_changes(tmp_path: Path) -> None:
+def test_a_directory_named_like_the_backup_is_passed_over_not_touched(tmp_path: Path) -> None:
     config = tmp_path / "config.yml"
     config.write_text("version: 0.1\n", encoding="utf-8")
     (tmp_path / "config.yml.bak").mkdir()
+    merged = merge_into_file(config, POLICY)
+    assert merged.backup == tmp_path / "config.yml.bak.1"
+    assert list((tmp_path / "config.yml.bak").iterdir()) == []
+
+
+def test_a_backup_that_cannot_be_written_stops_before_the_config_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text("version: 0.1\n", encoding="utf-8")
+
+    def disk_full(temp: Path, target: Path) -> None:
+        # A full disk: a fault the test machine cannot safely be put in.
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safefile, "_link_without_clobbering", disk_full)
     with pytest.raises(MergeError) as caught:
         merge_into_file(config, POLICY)
-    assert caught.value.message.startswith(f"cannot write a backup of {config}")
+    assert caught.value.message == (
+        f"cannot write a backup of {config}: cannot write {config}.bak: No space left on device"
+    )
     assert not caught.value.written
     assert config.read_text(encoding="utf-8") == "version: 0.1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
 
 
 def test_keys_missing_at_two_levels_are_inserted_each_under_its_own_parent() -> None:

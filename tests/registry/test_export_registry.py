@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from foreign_explorer.check import sample_bytes
+from foreign_explorer.cli import main
 from foreign_explorer.core.envfile import parse_env_file
 from foreign_explorer.core.evaluate import evaluate_manifest
 from foreign_explorer.core.export import (
@@ -206,6 +207,44 @@ def test_registry_started_from_a_config_without_validation_after_merging(
     merged = merge_policy(original, POLICY).text
     assert merged.startswith(original)
     _assert_enforces(full_config_registry(merged, _place_user))
+
+
+KEPT_DENY_CONFIG = """\
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: ROOTDIR
+http:
+  addr: ADDR
+validation:
+  manifests:
+    urls:
+      allow:
+        - ^https://old\\.example/
+      # never these, whatever allow says
+      deny:
+        - ^https://evil\\.example/x$   # the known bad blob
+        - ^https://evil\\.example/secret/   # internal mirror
+"""
+
+
+def test_registry_started_from_a_config_merged_with_allow_only_still_denies_its_deny_list(
+    full_config_registry, tmp_path: Path, capsys
+) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(KEPT_DENY_CONFIG, encoding="utf-8")
+    argv = ["export", "--allow", MCR, "--allow", r"^https://evil\.example/"]
+    assert main([*argv, "--merge-into", str(config)]) == 0
+    assert "deny: kept, 2 patterns" in capsys.readouterr().out
+    merged = config.read_text(encoding="utf-8")
+    assert merged.endswith(KEPT_DENY_CONFIG[KEPT_DENY_CONFIG.index("      # never these") :])
+    source = source_from_config(merged)
+    registry = full_config_registry(merged, _place_user)
+    assert _push(registry, _sample_like(), source).status == 201
+    # Admitted by the new allow list, refused by the deny list the merge kept.
+    assert _push(registry, _foreign_at(EVIL), source).status == 500
+    assert _push(registry, _foreign_at("https://evil.example/secret/l", "s"), source).status == 500
+    assert _push(registry, _foreign_at("https://evil.example/y", "y"), source).status == 201
 
 
 # --- env ----------------------------------------------------------------------------------------

@@ -16,14 +16,26 @@ from foreign_explorer.cli import (
     _Parser,
 )
 from foreign_explorer.core.errors import ForeignExplorerError
-from foreign_explorer.core.export import FORMS, ExportExists, render, save_text
+from foreign_explorer.core.export import FORMS, render
+from foreign_explorer.core.merge import (
+    ConfigFile,
+    MergeError,
+    MergeResult,
+    MergeWouldLoseComments,
+    file_policy,
+    merge_into,
+    read_config,
+)
 from foreign_explorer.core.policy import (
     PolicyConfigError,
     PolicySource,
     PolicyStartupError,
+    apply_environment,
     compile_policy,
 )
-from foreign_explorer.core.profiles import get_profile
+from foreign_explorer.core.profiles import Profile, get_profile
+from foreign_explorer.core.safefile import SaveError, SaveTargetExists, save_text
+from foreign_explorer.core.visible import visible
 
 PROG = "foreign-explorer export"
 
@@ -50,8 +62,10 @@ def export_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--merge-into",
         metavar="CONFIG.yml",
-        help="rewrite validation.manifests.urls in this config in place, keeping everything "
-        "else and its comments; a backup (CONFIG.yml.bak, numbered if taken) is written first",
+        help="write the policy into this config, starting from its own: --allow replaces only "
+        "its allow list, --deny only its deny list, --validation-disabled only the switch; "
+        "everything else stays as written, comments too. A backup (CONFIG.yml.bak, numbered "
+        "if taken) is written first; owner, group and mode are kept",
     )
     where.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE instead of standard output"
@@ -59,14 +73,14 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--force",
         action="store_true",
-        help="--output: replace an existing FILE; --merge-into: drop comments that have "
-        "nowhere to go",
+        help="--output: replace an existing FILE (through a symlink; never a device, FIFO or "
+        "directory); --merge-into: drop comments that have nowhere to go",
     )
     return parser
 
 
 def _fail(message: str, status: int = EXIT_USAGE) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(visible(f"{PROG}: {message}"), file=sys.stderr)
     return status
 
 
@@ -82,47 +96,106 @@ def _checked_source(args: argparse.Namespace) -> PolicySource:
 
 def run_export(argv: Sequence[str]) -> int:
     args = export_parser().parse_args(list(argv))
-    if args.merge_into and args.format not in (None, "snippet"):
-        return _fail("--merge-into writes the snippet into a config; drop --format")
+    if args.merge_into:
+        if args.format not in (None, "snippet"):
+            return _fail("--merge-into writes the snippet into a config; drop --format")
+        return _merge(args)
     try:
         source = _checked_source(args)
     except (PolicyConfigError, PolicyStartupError) as exc:
         return _fail(f"registry would not start: {exc.message}; nothing exported", EXIT_STARTUP)
     except (ForeignExplorerError, ValueError) as exc:
         return _fail(str(exc))
-    if args.merge_into:
-        return _merge(args.merge_into, source, force=args.force)
     text = render(source, args.format or "snippet")
     if not args.output:
         sys.stdout.write(text)
         return EXIT_ACCEPTED
     try:
         saved = save_text(args.output, text, overwrite=args.force)
-    except ExportExists as exc:
+    except SaveTargetExists as exc:
         return _fail(f"{exc.path} exists; not overwritten (--force replaces it)")
-    except ForeignExplorerError as exc:
-        return _fail(exc.message)
-    print(f"wrote {saved}", file=sys.stderr)
+    except SaveError as exc:
+        return _fail(f"{exc.message}; nothing written")
+    print(visible(f"wrote {saved}"), file=sys.stderr)
     return EXIT_ACCEPTED
 
 
-def _merge(path: str, source: PolicySource, *, force: bool) -> int:
-    from foreign_explorer.core.merge import MergeError, MergeWouldLoseComments, merge_into_file
+def _merge_source(args: argparse.Namespace, profile: Profile, config: ConfigFile) -> PolicySource:
+    """The policy to merge: the target's own, then the env file, then the flags; so a list
+    the flags do not name stays as the target has it. With --config, that file's policy."""
+    from foreign_explorer.check import policy_source, read_text
 
+    if args.config:
+        return policy_source(args, profile)
+    source = file_policy(config.text, config.name)
+    if args.env_file:
+        from foreign_explorer.core.envfile import parse_env_file
+
+        env = parse_env_file(read_text(args.env_file, "env file"), args.env_file)
+        source = apply_environment(source, env, profile)
+    return source.with_flags(
+        allow=args.allow, deny=args.deny, disabled=True if args.validation_disabled else None
+    )
+
+
+def _merge(args: argparse.Namespace) -> int:
+    profile = get_profile(args.target)
     try:
-        merged = merge_into_file(path, source, force=force)
+        config = read_config(args.merge_into)
+        source = _merge_source(args, profile, config)
+        policy = compile_policy(source, profile)
+    except (PolicyConfigError, PolicyStartupError) as exc:
+        return _fail(f"registry would not start: {exc.message}; nothing exported", EXIT_STARTUP)
+    except SaveError as exc:
+        return _fail(f"{exc.message}; nothing written")
+    except (ForeignExplorerError, ValueError) as exc:
+        return _fail(str(exc))
+    try:
+        merged = merge_into(config, source, force=args.force)
     except MergeWouldLoseComments as exc:
         return _fail(f"{exc.message}; nothing written (--force drops them)")
     except MergeError as exc:
         return _fail(exc.message if exc.written else f"{exc.message}; nothing written")
-    except ForeignExplorerError as exc:
-        return _fail(exc.message)
+    except SaveError as exc:
+        return _fail(f"{exc.message}; nothing written")
+    result = merged.result
     if merged.backup is None:
-        print(f"{merged.path} already carries this policy; left unchanged")
+        print(visible(f"{merged.path} already carries this policy; left unchanged"))
         return EXIT_ACCEPTED
-    changed = ", ".join(merged.result.changed)
-    print(f"merged into {merged.path} ({changed}); backup: {merged.backup}")
-    if merged.result.dropped_comment_lines:
-        lines = ", ".join(map(str, merged.result.dropped_comment_lines))
+    print(visible(f"merged into {merged.path} ({_summary(result)}); backup: {merged.backup}"))
+    if result.dropped_comment_lines:
+        lines = ", ".join(map(str, result.dropped_comment_lines))
         print(f"{PROG}: dropped the comments on lines {lines} (--force)", file=sys.stderr)
+    if any(_kept(result, name) for name in ("allow", "deny")):
+        # The kept list and the new one act together: say what the pair lets through.
+        from foreign_explorer.check import Style, warning_lines
+        from foreign_explorer.core.lint import lint_policy
+
+        plain = Style(sys.stderr)
+        plain.enabled = False  # the lines are escaped for the terminal, so never coloured
+        for line in warning_lines(lint_policy(policy), plain):
+            print(visible(line), file=sys.stderr)
     return EXIT_ACCEPTED
+
+
+def _kept(result: MergeResult, name: str) -> bool:
+    """A non-empty list the file had and still has, word for word."""
+    kept = result.after is not None and bool(getattr(result.after, name))
+    return kept and not result.replaced(name)
+
+
+def _summary(result: MergeResult) -> str:
+    """`allow: replaced, now 1 pattern; deny: kept, 2 patterns` (and the switch if flipped)."""
+    after = result.after
+    assert after is not None
+    parts = []
+    for name in ("allow", "deny"):
+        count = len(getattr(after, name))
+        noun = "pattern" if count == 1 else "patterns"
+        if result.replaced(name):
+            parts.append(f"{name}: replaced, now {count} {noun}")
+        else:
+            parts.append(f"{name}: kept, {count} {noun}")
+    if result.before is not None and result.replaced("validation"):
+        parts.append("validation: " + ("turned on" if after.validation_enabled else "turned off"))
+    return "; ".join(parts)

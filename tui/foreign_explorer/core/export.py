@@ -1,36 +1,24 @@
-"""The policy in every form a registry is configured with, and a save that never clobbers.
+"""The policy in every form a registry is configured with.
 
 Forms: `snippet` (the `validation:` block for config.yml), `config` (a whole minimal
 config.yml), `env` (REGISTRY_VALIDATION_* variables for a shell and a compose `.env`) and
 `helm` (values for the docker-registry Helm chart). Each is plain text that the registry reads
-back as exactly the same policy.
+back as exactly the same policy. Files are written by `core.safefile.save_text`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
-import tempfile
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
-from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.policy import PolicySource
+from foreign_explorer.core.safefile import SaveError, SaveTargetExists
+from foreign_explorer.core.safefile import save_text as save_text
 
-
-class ExportError(ForeignExplorerError):
-    """The snippet could not be written."""
-
-
-class ExportExists(ExportError):
-    """The target file exists and overwriting it was not asked for."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"{path} exists; not overwritten")
-        self.path = path
+# Saving is core/safefile's; the export modal still knows it by these names.
+ExportError = SaveError
+ExportExists = SaveTargetExists
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -247,65 +235,3 @@ def _compose_yaml_scalar(value: str) -> str:
     # Single-quoted YAML keeps backslashes; compose then interpolates `$`, so it is doubled.
     escaped = value.replace("'", "''").replace("$", "$$")
     return f"'{escaped}'"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def save_text(
-    path: str | os.PathLike[str], text: str, *, overwrite: bool = False, mode: int | None = None
-) -> Path:
-    """Write `text` to `path` atomically: readers see the old file or the whole new one.
-
-    `mode` sets the permission bits (default: 0666 less the umask). Line endings are written
-    as given. Raises ExportExists when the file exists and `overwrite` is false, ExportError
-    otherwise.
-    """
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ExportError(f"{target} is a directory")
-    if not overwrite and os.path.lexists(target):
-        raise ExportExists(target)
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise ExportError(f"cannot write in {directory}: {exc.strerror or exc}") from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file 0600; a config file is normally readable like any other,
-        # unless the caller keeps the mode of the file it replaces (it may hold secrets).
-        os.chmod(temp, (0o666 & ~_umask()) if mode is None else mode)
-        if overwrite:
-            os.replace(temp, target)
-        else:
-            _link_without_clobbering(temp, target)
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-    return target
-
-
-def _link_without_clobbering(temp: Path, target: Path) -> None:
-    # link() fails if the name exists, so a file created meanwhile is never replaced.
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        raise ExportExists(target) from None
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-            raise
-        # File systems without hard links: check, then rename (a narrow race, but no clobber
-        # of a file that existed when the user was asked).
-        if os.path.lexists(target):
-            raise ExportExists(target) from None
-        os.replace(temp, target)

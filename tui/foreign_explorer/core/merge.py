@@ -1,23 +1,26 @@
 """Write a policy into an existing config.yml by editing its text, so nothing else changes.
 
-Only `validation.manifests.urls` (and `validation.disabled` / the deprecated `enabled` when the
-policy needs them) is rewritten; every other byte of the file stays as it was: other keys,
-their formatting, anchors and aliases, line endings and comments. Comments inside the old
-`urls` block follow their allow/deny key, or their pattern when the new list keeps it. A
-comment that would have nowhere to go is reported before anything is written
+Only the parts of the policy the file does not carry yet are rewritten: the allow list, the
+deny list (each on its own, in the list's own block or flow style), and `validation.disabled`
+/ the deprecated `enabled` when the switch must change. A list that stays the same is kept
+byte for byte; so is every other key, its formatting, anchors and aliases, line endings and
+comments. Comments inside a rewritten block list follow their pattern when the new list
+keeps it. A comment that would have nowhere to go is reported before anything is written
 (`MergeWouldLoseComments`) unless the caller passes `force`.
 
 Positions come from pyyaml's event and token marks (character offsets), not from its Python
 objects, which keep neither comments nor aliases. Every merge is proven before it is returned:
-the new text parses, decodes (as the registry does) to exactly the policy, and loads to the
-old document with only the policy's keys changed.
+the new text parses, decodes (as the registry does) to exactly the policy, and its node graph
+is the old one with only the written keys changed. Nothing here expands an alias: nodes are
+compared pair by pair, once per pair, so an alias bomb costs what its text costs.
+
+The file itself is read and written by `core.safefile` (regular files only, symlinks written
+through, owner, group and mode kept, atomic), after a numbered backup.
 """
 
 from __future__ import annotations
 
-import copy
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,18 +28,28 @@ from typing import Any
 
 import yaml
 
-from foreign_explorer.core.export import ExportError, ExportExists, save_text
-from foreign_explorer.core.goyaml import GoYAMLError, decode_validation
+from foreign_explorer.core.goyaml import GoYAMLError, ValidationSection, decode_validation
 from foreign_explorer.core.policy import PolicySource
+from foreign_explorer.core.safefile import (
+    NotARegularFile,
+    SaveError,
+    SaveTargetExists,
+    UserFile,
+    create_bytes,
+    read_user_file,
+    replace_bytes,
+)
 
 URLS_PATH = "validation.manifests.urls"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 # Line breaks pyyaml (YAML 1.1) honours that line-based editing would not see.
 _UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
 _MAX_BACKUPS = 1000
+# Far beyond any registry config, well within Python's recursion limit for the node walks.
+_MAX_DEPTH = 200
 
 
-class MergeError(ExportError):
+class MergeError(SaveError):
     """The file cannot be merged into (unreadable, invalid YAML, a shape we must not edit).
 
     `written` is false when the file was left as it was (every refusal before the write).
@@ -63,15 +76,28 @@ class MergeWouldLoseComments(MergeError):
 
 @dataclass(frozen=True)
 class MergeResult:
-    """The merged text, what changed, and comments dropped (only ever with `force`)."""
+    """The merged text, the keys rewritten, comments dropped (only ever with `force`), and
+    the policy before (None: the registry could not read it) and after."""
 
     text: str
     changed: tuple[str, ...]
     dropped_comment_lines: tuple[int, ...] = ()
+    before: PolicySource | None = None
+    after: PolicySource | None = None
 
     @property
     def unchanged(self) -> bool:
         return not self.changed
+
+    def replaced(self, part: str) -> bool:
+        """Whether `allow`, `deny` or `validation` (the on/off switch) now reads otherwise."""
+        if self.after is None:
+            return False
+        if self.before is None:
+            return True
+        if part == "validation":
+            return self.before.validation_enabled != self.after.validation_enabled
+        return getattr(self.before, part) != getattr(self.after, part)
 
 
 @dataclass(frozen=True)
@@ -134,6 +160,8 @@ def _tree(text: str, name: str) -> _Node | None:
         events = list(yaml.parse(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise MergeError(f"{name}: not valid YAML: {_one_line(exc)}") from None
+    if max(_depths(events), default=0) > _MAX_DEPTH:
+        raise MergeError(f"{name}: nested more than {_MAX_DEPTH} levels deep; not a config.yml")
     documents = sum(isinstance(e, yaml.DocumentStartEvent) for e in events)
     if documents > 1:
         raise MergeError(f"{name}: holds {documents} YAML documents; a config.yml has one")
@@ -142,6 +170,16 @@ def _tree(text: str, name: str) -> _Node | None:
         if isinstance(event, yaml.DocumentStartEvent):
             return _build(next(stream), stream)
     return None
+
+
+def _depths(events: list[yaml.Event]) -> Iterator[int]:
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            yield depth
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _build(event: yaml.Event, stream: Iterator[yaml.Event]) -> _Node:
@@ -303,6 +341,17 @@ class _Editor:
                 "editing it would change that place too: edit by hand"
             )
 
+    def refuse_merge_keys(self, node: _Node, path: str) -> None:
+        """A `<<` key brings in values the registry reads but an edit cannot see."""
+        for key, _ in node.pairs:
+            if key.kind == "scalar" and key.plain and key.value == "<<":
+                where = path or "the top level"
+                raise MergeError(
+                    f"{self.name}: {where} holds a `<<` merge key (line "
+                    f"{self.line_no(key.start)}); merging could change the values it brings in: "
+                    "edit by hand"
+                )
+
     def refuse_anchors_used_outside(self, node: _Node, start: int, end: int, dotted: str) -> None:
         defined = {n.anchor for n in node.walk() if n.anchor is not None}
         for name, pos in self.aliases:
@@ -343,6 +392,7 @@ class _Editor:
         self.patch_mapping(root, patch, "")
 
     def patch_mapping(self, node: _Node, patch: Patch, path: str) -> None:
+        self.refuse_merge_keys(node, path)
         missing: dict[str, Any] = {}
         for key, change in patch.items():
             dotted = f"{path}.{key}" if path else key
@@ -405,6 +455,9 @@ class _Editor:
                 f"{self.name}: {dotted} (line {self.line_no(key.start)}) uses a complex-key "
                 "form this merge does not edit: fix it by hand"
             )
+        if isinstance(new, list):
+            self.replace_list(key, old, old_end, colon, new, dotted)
+            return
         if not isinstance(new, dict):
             self.replace_scalar(key, old, old_end, colon, new, dotted)
             return
@@ -412,24 +465,67 @@ class _Editor:
         start = colon + 1
         end = self.line_end(max(old_end or start, start))
         self.refuse_anchors_used_outside(old, start, end, dotted)
-        comments = self.comments_in(start, end)
+        head, rest = self.split_key_line(colon, start, end)
+        self.drop(rest, dotted)
         key_line = self.line_no(colon)
-        on_key_line = [c for c in comments if self.line_no(c.pos) == key_line]
-        rest = [c for c in comments if self.line_no(c.pos) != key_line]
         column = self.column(key.start) + self.step
         if old.kind == "map" and not old.flow and self.line_no(old.pairs[0][0].start) != key_line:
             # Keep the indentation the file already uses for this block.
             column = self.column(old.pairs[0][0].start)
-        head = "".join(c.lead + c.text for c in on_key_line)
-        if dotted == URLS_PATH and old.kind == "map" and not old.flow:
-            owners = self.urls_owners(old)
-            self.drop(_attach(rest, owners, self.line_no), dotted)
-            body = self.urls_lines(new, column, owners)
-            self.drop([c for o in owners if not o.used for c in _owned(o)], dotted)
-        else:
-            self.drop(rest, dotted)
-            body = self.block_text(new, column, "\n").rstrip("\n").split("\n")
+        body = self.block_text(new, column, "\n").rstrip("\n").split("\n")
         self.replace(start, end, head + self.newline + self.newline.join(body))
+
+    def split_key_line(self, colon: int, start: int, end: int) -> tuple[str, list[_Comment]]:
+        """The comments between `start` and `end`: those on the key's line as text to keep
+        there, and the others."""
+        comments = self.comments_in(start, end)
+        key_line = self.line_no(colon)
+        head = "".join(c.lead + c.text for c in comments if self.line_no(c.pos) == key_line)
+        return head, [c for c in comments if self.line_no(c.pos) != key_line]
+
+    def replace_list(
+        self, key: _Node, old: _Node, old_end: int | None, colon: int, new: list[str], dotted: str
+    ) -> None:
+        """A pattern list, in the old list's style; a comment stays with its pattern."""
+        if old.kind == "seq" and old.flow and old.items:
+            self.replace_scalar(key, old, old_end, colon, new, dotted)
+            return
+        start = colon + 1
+        end = self.line_end(max(old_end or start, start))
+        self.refuse_anchors_used_outside(old, start, end, dotted)
+        head, rest = self.split_key_line(colon, start, end)
+        name = dotted.rsplit(".", 1)[-1]
+        owners = self.item_owners(old, name)
+        self.drop(_attach(rest, owners, self.line_no), dotted)
+        if not new:
+            self.drop([c for o in owners for c in _owned(o)], dotted)
+            self.replace(start, end, " []" + head)
+            return
+        column = self.column(key.start) + self.step
+        if old.kind == "seq" and not old.flow and old.items:
+            # Keep the indentation the list already has (an indentless list included).
+            first = old.items[0].start
+            column = self.column(self.text.rfind("-", self.line_start(first), first))
+        lines: list[str] = []
+        for pattern in new:
+            item = f"- {_block_item(pattern)}"
+            lines.extend(_with_comments(item, column, _claim(owners, name, pattern)))
+        self.drop([c for o in owners if not o.used for c in _owned(o)], dotted)
+        self.replace(start, end, head + self.newline + self.newline.join(lines))
+
+    def item_owners(self, old: _Node, name: str) -> list[_Owner]:
+        """One owner per item of a block list: the comments above it and after it."""
+        if old.kind != "seq" or old.flow:
+            return []
+        owners = []
+        for item in old.items:
+            pattern = None
+            if item.kind == "scalar":
+                pattern = "" if item.null else item.value
+            first = self.line_no(item.start)
+            last = self.line_no(self.content_end(item))
+            owners.append(_Owner(name if pattern is not None else None, pattern, first, last))
+        return owners
 
     def replace_scalar(
         self, key: _Node, old: _Node, old_end: int | None, colon: int, new: Any, dotted: str
@@ -451,45 +547,6 @@ class _Editor:
         if comments and not self.dropped:
             self.where = dotted
         self.dropped.extend(self.line_no(c.pos) for c in comments)
-
-    # -- the urls block, comments kept with what they describe --
-
-    def urls_owners(self, old: _Node) -> list[_Owner]:
-        owners: list[_Owner] = []
-        for key, value in old.pairs:
-            name = key.value if key.kind == "scalar" and key.value in ("allow", "deny") else None
-            key_first = self.line_no(key.start)
-            if value.kind == "seq" and not value.flow:
-                owners.append(_Owner(name, None, key_first, key_first))
-                for item in value.items:
-                    pattern = None
-                    if item.kind == "scalar":
-                        pattern = "" if item.null else item.value
-                    first = self.line_no(item.start)
-                    last = self.line_no(self.content_end(item))
-                    owners.append(_Owner(name, pattern, first, last))
-                    if name is None or pattern is None:
-                        owners[-1].pattern = None
-                        owners[-1].list_name = None
-            else:
-                last = self.line_no(self.entry_end(key, value))
-                owners.append(_Owner(name, None, key_first, last))
-        return owners
-
-    def urls_lines(
-        self, urls: dict[str, list[str]], column: int, owners: list[_Owner]
-    ) -> list[str]:
-        lines: list[str] = []
-        item_column = column + self.step
-        for name in ("allow", "deny"):
-            patterns = urls[name]
-            key_owner = _claim(owners, name, None)
-            key_text = f"{name}: []" if not patterns else f"{name}:"
-            lines.extend(_with_comments(key_text, column, key_owner))
-            for pattern in patterns:
-                item = f"- {_block_item(pattern)}"
-                lines.extend(_with_comments(item, item_column, _claim(owners, name, pattern)))
-        return lines
 
     def block_text(self, values: dict[str, Any], column: int, newline: str) -> str:
         lines: list[str] = []
@@ -601,14 +658,27 @@ def _block_lines(values: dict[str, Any], column: int, step: int, lines: list[str
 # --- the merge --------------------------------------------------------------------------------
 
 
-def _patch(source: PolicySource, extra: Patch) -> Patch:
-    patch: Patch = {}
-    if not source.validation_enabled:
-        patch["disabled"] = _Leaf(True)
-    patch.update(extra)
-    urls = {"allow": list(source.allow), "deny": list(source.deny)}
-    patch["manifests"] = {"urls": _Leaf(urls)}
-    return {"validation": patch}
+_LISTS = ("allow", "deny")
+
+
+def _patch(source: PolicySource, before: PolicySource | None, urls: _Node | None) -> Patch:
+    """What to write: only the parts of `source` the file does not carry yet.
+
+    `before` is the file's own policy (None when the registry could not read it: then every
+    part is written); `urls` the file's existing `urls` mapping, edited list by list.
+    """
+    validation: Patch = {}
+    if not source.validation_enabled and (before is None or before.validation_enabled):
+        validation["disabled"] = _Leaf(True)
+    lists = [n for n in _LISTS if before is None or getattr(before, n) != getattr(source, n)]
+    if urls is not None and urls.kind == "map":
+        if lists:
+            edits: Patch = {n: _Leaf(list(getattr(source, n))) for n in lists}
+            validation["manifests"] = {"urls": edits}
+    elif lists:
+        whole = {n: list(getattr(source, n)) for n in _LISTS}
+        validation["manifests"] = {"urls": _Leaf(whole)}
+    return {"validation": validation} if validation else {}
 
 
 def _dotted(patch: Patch, path: str = "") -> list[str]:
@@ -619,23 +689,36 @@ def _dotted(patch: Patch, path: str = "") -> list[str]:
     return out
 
 
-def _apply_to_data(data: Any, patch: Patch) -> Any:
-    """The loaded document as it must read after the merge."""
-    out = {} if data is None else data
-    for key, change in patch.items():
-        if isinstance(change, _Leaf):
-            out[key] = copy.deepcopy(change.value)
-        else:
-            current = out.get(key)
-            out[key] = _apply_to_data(current if isinstance(current, dict) else None, change)
-    return out
+def _with_switch(patch: Patch, key: str, value: bool) -> Patch:
+    validation = dict(patch.get("validation", {}))  # type: ignore[arg-type]
+    validation[key] = _Leaf(value)
+    return {**patch, "validation": validation}
+
+
+def _urls_mapping(root: _Node | None) -> _Node | None:
+    """The file's `validation.manifests.urls` node, when each step is a plain mapping key."""
+    node = root
+    for key in ("validation", "manifests", "urls"):
+        if node is None or node.kind != "map":
+            return None
+        found = [v for k, v in node.pairs if k.kind == "scalar" and k.value == key]
+        if len(found) != 1:
+            return None
+        node = found[0]
+    return node
+
+
+def _policy_of(section: ValidationSection) -> PolicySource:
+    return PolicySource(
+        allow=section.allow, deny=section.deny, disabled=section.disabled, enabled=section.enabled
+    )
 
 
 def carries_policy(text: str, source: PolicySource) -> bool:
     """Whether the registry reading `text` runs exactly `source`'s lists and on/off switch."""
     try:
         section = decode_validation(text)
-    except GoYAMLError:
+    except (GoYAMLError, RecursionError):
         return False
     enabled = section.enabled or not section.disabled
     return (section.allow, section.deny, enabled) == (
@@ -645,54 +728,91 @@ def carries_policy(text: str, source: PolicySource) -> bool:
     )
 
 
+def file_policy(text: str, name: str = "config") -> PolicySource:
+    """The policy a registry reads from this config text, for a merge to start from.
+
+    Raises MergeError in one line when the text is no YAML or the registry could not read its
+    validation section (a merge would have no lists to keep).
+    """
+    _tree(text, name)
+    try:
+        return _policy_of(decode_validation(text))
+    except GoYAMLError as exc:
+        message = exc.message.removeprefix("config: ")
+        raise MergeError(
+            f"{name}: the registry cannot read its validation section ({message}): fix it by hand"
+        ) from None
+    except RecursionError:
+        raise MergeError(f"{name}: nested too deeply to read") from None
+
+
 def merge_policy(
     text: str, source: PolicySource, *, force: bool = False, name: str = "config"
 ) -> MergeResult:
-    """`text` with the policy merged in; raises MergeError (nothing to write) when it cannot.
+    """`text` carrying `source`, with only the parts that differ rewritten.
 
-    Raises MergeWouldLoseComments unless `force` when a comment would be dropped.
+    An allow list, a deny list or the on/off switch that the file already carries is kept
+    exactly as written, comments included. Raises MergeError (nothing to write) when it
+    cannot, MergeWouldLoseComments unless `force` when a comment would be dropped.
     """
     if "\r" in text.replace("\r\n", ""):
         raise MergeError(f"{name}: uses bare CR line breaks; convert it to LF or CRLF first")
     if any(ch in text for ch in _UNICODE_BREAKS):
         raise MergeError(f"{name}: holds NEL/LS/PS characters, which YAML reads as line breaks")
     root = _tree(text, name)
+    old_root = _compose(text, name)
     try:
-        old_data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MergeError(f"{name}: not valid YAML: {_one_line(exc)}") from None
-    extra: Patch = {}
-    for _attempt in range(2):
-        patch = _patch(source, extra)
+        before: PolicySource | None = _policy_of(decode_validation(text))
+    except GoYAMLError:
+        before = None
+    except RecursionError:
+        raise MergeError(f"{name}: nested too deeply to read") from None
+    patch = _patch(source, before, _urls_mapping(root))
+    # The file's own switch may still win: then set `disabled`, or the deprecated twin.
+    attempts = [patch, _with_switch(patch, *_switch_for(source))]
+    for attempt in attempts:
+        if not attempt:
+            return MergeResult(text, (), (), before, source)
         editor = _Editor(text, root, name)
-        editor.patch_root(patch)
+        editor.patch_root(attempt)
         if editor.dropped and not force:
             lines = tuple(sorted(set(editor.dropped)))
             raise MergeWouldLoseComments(name, lines, f"inside {editor.where}")
         merged = editor.result()
-        _prove(merged, old_data, patch, name)
+        _prove(old_root, merged, attempt, name)
         if carries_policy(merged, source):
-            changed = tuple(_dotted(patch)) if merged != text else ()
-            return MergeResult(merged, changed, tuple(sorted(set(editor.dropped))))
-        # The file's own switch still wins: set the deprecated twin or `disabled` explicitly.
-        if source.validation_enabled:
-            extra = {"disabled": _Leaf(False)}
-        else:
-            extra = {"enabled": _Leaf(False)}
+            changed = tuple(_dotted(attempt)) if merged != text else ()
+            dropped = tuple(sorted(set(editor.dropped)))
+            return MergeResult(merged, changed, dropped, before, source)
     raise MergeError(f"{name}: after merging, the registry would still not run this policy")
 
 
-def _prove(merged: str, old_data: Any, patch: Patch, name: str) -> None:
+def _switch_for(source: PolicySource) -> tuple[str, bool]:
+    return ("disabled", False) if source.validation_enabled else ("enabled", False)
+
+
+# --- the proof --------------------------------------------------------------------------------
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _compose(text: str, name: str, what: str = "not valid YAML") -> yaml.Node | None:
+    """The node graph: an alias is the node it names, never a copy, so an alias bomb costs
+    what its text costs."""
     try:
-        new_data = yaml.safe_load(merged)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise MergeError(f"{name}: the merged text would not parse ({_one_line(exc)})") from None
-    expected = _apply_to_data(copy.deepcopy(old_data), patch)
-    if new_data != expected:
-        raise MergeError(
-            f"{name}: merging would change other values too (a `<<` merge key in the path?): "
-            "edit by hand"
-        )
+        raise MergeError(f"{name}: {what}: {_one_line(exc)}") from None
+    except RecursionError:
+        raise MergeError(f"{name}: nested too deeply to edit") from None
+
+
+def _prove(old_root: yaml.Node | None, merged: str, patch: Patch, name: str) -> None:
+    """The merged text reads as the old document with only the patched keys changed, and the
+    registry can read it."""
+    new_root = _compose(merged, name, "the merged text would not parse")
+    if not _patched_only(old_root, new_root, patch):
+        raise MergeError(f"{name}: merging would change other values too: edit by hand")
     try:
         decode_validation(merged)
     except GoYAMLError as exc:
@@ -700,7 +820,107 @@ def _prove(merged: str, old_data: Any, patch: Patch, name: str) -> None:
         raise MergeError(message) from None
 
 
+def _is_null(node: yaml.Node | None) -> bool:
+    return node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"))
+
+
+def _patched_only(old: yaml.Node | None, new: yaml.Node | None, patch: Patch) -> bool:
+    if not isinstance(new, yaml.MappingNode):
+        return False
+    if isinstance(old, yaml.MappingNode):
+        old_pairs = old.value
+    elif _is_null(old):
+        old_pairs = []
+    else:
+        return False
+
+    def named(key: yaml.Node) -> str | None:
+        return key.value if isinstance(key, yaml.ScalarNode) and key.value in patch else None
+
+    kept_old = [(k, v) for k, v in old_pairs if named(k) is None]
+    kept_new = [(k, v) for k, v in new.value if named(k) is None]
+    if not _same_graph(kept_old, kept_new):
+        return False
+    for key, change in patch.items():
+        news = [v for k, v in new.value if named(k) == key]
+        olds = [v for k, v in old_pairs if named(k) == key]
+        if len(news) != 1 or len(olds) > 1:
+            return False
+        if isinstance(change, _Leaf):
+            if _leaf_value(news[0]) != change.value:
+                return False
+        elif not _patched_only(olds[0] if olds else None, news[0], change):
+            return False
+    return True
+
+
+def _leaf_value(node: yaml.Node) -> Any:
+    """A value this merge wrote (a few lists of patterns, a boolean), as Python data."""
+    return yaml.constructor.SafeConstructor().construct_document(node)
+
+
+def _same_graph(a: list[tuple[yaml.Node, yaml.Node]], b: list[tuple[yaml.Node, yaml.Node]]):
+    """Whether two lists of key/value nodes hold the same data.
+
+    Each pair of nodes is compared once, so shared nodes (aliases) cost nothing more: linear
+    in the text, however many times an alias bomb would repeat its values.
+    """
+    if len(a) != len(b):
+        return False
+    todo = [pair for (ka, va), (kb, vb) in zip(a, b, strict=True) for pair in ((ka, kb), (va, vb))]
+    seen: set[tuple[int, int]] = set()
+    while todo:
+        x, y = todo.pop()
+        if (id(x), id(y)) in seen:
+            continue
+        seen.add((id(x), id(y)))
+        if type(x) is not type(y) or x.tag != y.tag:
+            return False
+        if isinstance(x, yaml.ScalarNode):
+            if x.value != y.value:
+                return False
+        elif isinstance(x, yaml.SequenceNode):
+            if len(x.value) != len(y.value):
+                return False
+            todo.extend(zip(x.value, y.value, strict=True))
+        else:
+            if len(x.value) != len(y.value):
+                return False
+            for (kx, vx), (ky, vy) in zip(x.value, y.value, strict=True):
+                todo.extend(((kx, ky), (vx, vy)))
+    return True
+
+
 # --- the file ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A config.yml as read: where it lives (symlinks followed), its stat and its text."""
+
+    file: UserFile
+    data: bytes
+    text: str
+
+    @property
+    def name(self) -> str:
+        return str(self.file.given)
+
+
+def read_config(path: str | os.PathLike[str]) -> ConfigFile:
+    """The config at `path`: a regular file (never opened if it is not), decoded as UTF-8."""
+    try:
+        file, data = read_user_file(path)
+    except NotARegularFile:
+        raise
+    except SaveError as exc:
+        raise MergeError(exc.message) from None
+    name = str(file.given)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MergeError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    return ConfigFile(file, data, text)
 
 
 def backup_candidates(path: Path) -> Iterator[Path]:
@@ -710,70 +930,57 @@ def backup_candidates(path: Path) -> Iterator[Path]:
         yield path.with_name(f"{path.name}.bak.{number}")
 
 
-def write_backup(path: Path, text: str, mode: int) -> Path:
-    for candidate in backup_candidates(path):
+def write_backup(config: ConfigFile) -> Path:
+    """The config's bytes beside it, with its owner, group and mode; never over a file."""
+    for candidate in backup_candidates(config.file.path):
         try:
-            return save_text(candidate, text, mode=mode)
-        except ExportExists:
+            return create_bytes(candidate, config.data, like=config.file.stat)
+        except SaveTargetExists:
             continue
-    raise MergeError(f"{path}: {_MAX_BACKUPS} backups exist already; remove some first")
+        except SaveError as exc:
+            raise MergeError(f"cannot write a backup of {config.name}: {exc.message}") from None
+    raise MergeError(f"{config.name}: {_MAX_BACKUPS} backups exist already; remove some first")
 
 
-def read_config(path: Path, name: str) -> str:
+def merge_into(config: ConfigFile, source: PolicySource, *, force: bool = False) -> MergedFile:
+    """Merge into a config as read: backup first, then an atomic write, then a re-read.
+
+    Nothing is written when merging fails or would drop comments (unless `force`). A file that
+    already carries the policy is left untouched (no backup). The config and its backup keep
+    the original's owner, group and mode; a symlinked config is edited where it lives.
+    """
+    name = config.name
+    result = merge_policy(config.text, source, force=force, name=name)
+    if result.unchanged:
+        return MergedFile(config.file.given, None, result)
+    backup = write_backup(config)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MergeError(f"cannot read {name}: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise MergeError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        replace_bytes(config.file, result.text.encode("utf-8"))
+    except SaveError as exc:
+        # The write is atomic: the config is still the old one.
+        raise MergeError(f"{exc.message} (the backup {backup} was written)") from None
+    _prove_written(config, result.text, source, backup)
+    return MergedFile(config.file.given, backup, result)
 
 
 def merge_into_file(
     path: str | os.PathLike[str], source: PolicySource, *, force: bool = False
 ) -> MergedFile:
-    """Merge into the file: backup first, then an atomic write, then a re-read that proves it.
-
-    Nothing is written when merging fails or would drop comments (unless `force`). A file that
-    already carries the policy is left untouched (no backup).
-    """
-    given = Path(path).expanduser()
-    name = str(given)
-    # A symlinked config (a mounted ConfigMap, dotfiles) is edited where it lives.
-    real = Path(os.path.realpath(given))
-    if real.is_dir():
-        raise MergeError(f"{name} is a directory")
-    text = read_config(real, name)
-    result = merge_policy(text, source, force=force, name=name)
-    if result.unchanged:
-        return MergedFile(given, None, result)
-    # Keep the permissions: a registry config may hold secrets.
-    mode = stat.S_IMODE(real.stat().st_mode)
-    try:
-        backup = write_backup(real, text, mode)
-    except ExportError as exc:
-        raise MergeError(f"cannot write a backup of {name}: {exc.message}") from None
-    try:
-        save_text(real, result.text, overwrite=True, mode=mode)
-    except ExportError as exc:
-        # The write is atomic: the config is still the old one.
-        raise MergeError(f"{exc.message} (the backup {backup} was written)") from None
-    _prove_written(real, name, result.text, source, backup)
-    return MergedFile(given, backup, result)
+    """`read_config` then `merge_into`."""
+    return merge_into(read_config(path), source, force=force)
 
 
-def _prove_written(
-    real: Path, name: str, expected: str, source: PolicySource, backup: Path
-) -> None:
-    reread = read_config(real, name)
+def _prove_written(config: ConfigFile, expected: str, source: PolicySource, backup: Path) -> None:
+    name = config.name
     problem = None
     try:
-        yaml.safe_load(reread)
-    except yaml.YAMLError as exc:
-        problem = f"does not parse ({_one_line(exc)})"
-    if problem is None and (reread != expected or not carries_policy(reread, source)):
-        problem = "does not carry the policy"
+        _, data = read_user_file(config.file.given)
+        reread = data.decode("utf-8")
+    except (SaveError, UnicodeDecodeError) as exc:
+        problem = f"cannot be read ({getattr(exc, 'message', exc)})"
+    else:
+        if reread != expected or not carries_policy(reread, source):
+            problem = "does not carry the policy"
     if problem is not None:
         raise MergeError(
             f"{name}: re-read after writing, it {problem}; the original is in {backup}",
