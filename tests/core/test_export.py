@@ -30,6 +30,7 @@ from foreign_explorer.core.export import (
 )
 from foreign_explorer.core.policy import PolicySource, apply_environment, source_from_config
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
+from foreign_explorer.core.visible import is_visible
 
 MCR = r"^https://mcr\.microsoft\.com/"
 
@@ -368,3 +369,12 @@ def test_save_over_a_file_keeps_its_mode_such_as_a_secret_configs_0600(tmp_path:
 def test_save_writes_crlf_line_endings_as_given(tmp_path: Path) -> None:
     target = save_text(tmp_path / "a.yml", "a: 1\r\nb: 2\r\n")
     assert target.read_bytes() == b"a: 1\r\nb: 2\r\n"
+
+
+@pytest.mark.parametrize("form", ["snippet", "config", "env", "helm"])
+def test_every_form_escapes_bidi_and_controls_and_keeps_the_pattern(form):
+    pattern = "^https://mcr\\.microsoft\\.com/\u202eexe\x1b\x85"
+    text = render(PolicySource(allow=(pattern,)), form)
+    assert is_visible(text.replace("\n", ""))
+    if form in ("snippet", "config"):
+        assert yaml.safe_load(text)["validation"]["manifests"]["urls"]["allow"] == [pattern]

@@ -15,6 +15,7 @@ from foreign_explorer.cli import (
     _add_policy_arguments,
     _Parser,
 )
+from foreign_explorer.console import Style, emit, error
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.export import FORMS, render
 from foreign_explorer.core.merge import (
@@ -80,7 +81,7 @@ def export_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str, status: int = EXIT_USAGE) -> int:
-    print(visible(f"{PROG}: {message}"), file=sys.stderr)
+    error(PROG, message)
     return status
 
 
@@ -116,7 +117,7 @@ def run_export(argv: Sequence[str]) -> int:
         return _fail(f"{exc.path} exists; not overwritten (--force replaces it)")
     except SaveError as exc:
         return _fail(f"{exc.message}; nothing written")
-    print(visible(f"wrote {saved}"), file=sys.stderr)
+    emit(f"wrote {visible(str(saved))}", sys.stderr)
     return EXIT_ACCEPTED
 
 
@@ -160,21 +161,21 @@ def _merge(args: argparse.Namespace) -> int:
         return _fail(f"{exc.message}; nothing written")
     result = merged.result
     if merged.backup is None:
-        print(visible(f"{merged.path} already carries this policy; left unchanged"))
+        emit(f"{visible(str(merged.path))} already carries this policy; left unchanged")
         return EXIT_ACCEPTED
-    print(visible(f"merged into {merged.path} ({_summary(result)}); backup: {merged.backup}"))
+    emit(visible(f"merged into {merged.path} ({_summary(result)}); backup: {merged.backup}"))
     if result.dropped_comment_lines:
         lines = ", ".join(map(str, result.dropped_comment_lines))
-        print(f"{PROG}: dropped the comments on lines {lines} (--force)", file=sys.stderr)
+        error(PROG, f"dropped the comments on lines {lines} (--force)")
     if any(_kept(result, name) for name in ("allow", "deny")):
         # The kept list and the new one act together: say what the pair lets through.
-        from foreign_explorer.check import Style, warning_lines
+        from foreign_explorer.check import warning_lines
         from foreign_explorer.core.lint import lint_policy
 
-        plain = Style(sys.stderr)
-        plain.enabled = False  # the lines are escaped for the terminal, so never coloured
-        for line in warning_lines(lint_policy(policy), plain):
-            print(visible(line), file=sys.stderr)
+        style = Style(sys.stderr)
+        lines = warning_lines(lint_policy(policy), style)
+        if lines:
+            emit("\n".join(lines), sys.stderr, style=style)
     return EXIT_ACCEPTED
 
 

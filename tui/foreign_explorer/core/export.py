@@ -15,6 +15,7 @@ import yaml
 from foreign_explorer.core.policy import PolicySource
 from foreign_explorer.core.safefile import SaveError, SaveTargetExists
 from foreign_explorer.core.safefile import save_text as save_text
+from foreign_explorer.core.visible import is_visible
 
 # Saving is core/safefile's; the export modal still knows it by these names.
 ExportError = SaveError
@@ -42,9 +43,10 @@ def config_snippet(source: PolicySource) -> str:
     """The YAML to merge into the registry's config.yml (top-level `validation:` key)."""
     document = snippet_document(source)
     text = _dump(document, allow_unicode=True)
-    if yaml.safe_load(text) != document:
-        # pyyaml writes a raw NEL (U+0085) that YAML 1.1 readers take as a line break:
-        # escape everything outside ASCII instead.
+    if yaml.safe_load(text) != document or not is_visible(text.replace("\n", "")):
+        # pyyaml writes a raw NEL (U+0085) that YAML 1.1 readers take as a line break, and
+        # bidi controls raw, which reorder what a terminal or an editor shows: escape
+        # everything outside ASCII instead.
         text = _dump(document, allow_unicode=False)
     return text
 
