@@ -1,0 +1,1 @@
+"""Mirror lists: what a mirror job (a plain list, `skopeo sync`, `regsync`) would copy."""
