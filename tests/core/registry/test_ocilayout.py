@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -169,3 +173,131 @@ async def test_directory_without_oci_layout_file(tmp_path: Path) -> None:
 async def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(e.OCILayoutError, match="is not a directory"):
         await fetch_image(f"oci:{tmp_path / 'nope'}")
+
+
+# --- special files: read as regular files only, never past the cap --------------------------
+
+
+def _fetch_within(text: str, seconds: float = 30.0, config: bool = False) -> BaseException | None:
+    """Fetch in a thread, so that a read that blocks (a FIFO) fails the test instead of hanging."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        async def go() -> None:
+            image = await fetch_image(text)
+            if config:
+                await image.fetch_config()
+
+        try:
+            asyncio.run(go())
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert outcome, f"fetching {text} still blocked after {seconds} s"
+    return outcome[0]
+
+
+def _fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "scratch-fifo"
+    os.mkfifo(path)
+    return path
+
+
+def _zero_twin(tmp_path: Path) -> Path:
+    """A character device like /dev/zero (1, 5), made under tmp_path: endless zero bytes."""
+    path = tmp_path / "scratch-zero"
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("making a device node needs privileges this run lacks")
+    return path
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _blob_path(root: Path, digest: str) -> Path:
+    return root / "blobs" / "sha256" / digest.split(":")[1]
+
+
+@pytest.mark.parametrize(
+    ("special", "kind"), [(_fifo, "a FIFO"), (_zero_twin, "a character device")]
+)
+def test_manifest_blob_linked_to_a_special_file_is_refused(
+    layout: Path, tmp_path: Path, special, kind: str
+) -> None:
+    digest = MULTI.oci_children[0].image.digest
+    _replace_with_link(_blob_path(layout, digest), special(tmp_path))
+    error = _fetch_within(f"oci:{layout}:single")
+    assert isinstance(error, e.OCILayoutError)
+    assert str(error) == (f"manifest {_blob_path(layout, digest)} is {kind}, not a regular file")
+
+
+@pytest.mark.parametrize(
+    ("special", "kind"), [(_fifo, "a FIFO"), (_zero_twin, "a character device")]
+)
+def test_index_json_linked_to_a_special_file_is_refused(
+    layout: Path, tmp_path: Path, special, kind: str
+) -> None:
+    _replace_with_link(layout / "index.json", special(tmp_path))
+    error = _fetch_within(f"oci:{layout}:v1")
+    assert isinstance(error, e.OCILayoutError)
+    assert str(error) == f"index {layout / 'index.json'} is {kind}, not a regular file"
+
+
+def test_oci_layout_marker_that_is_a_fifo_is_refused(layout: Path, tmp_path: Path) -> None:
+    _replace_with_link(layout / "oci-layout", _fifo(tmp_path))
+    error = _fetch_within(f"oci:{layout}:v1")
+    assert isinstance(error, e.OCILayoutError)
+    assert "oci-layout file" in str(error) and "is a FIFO, not a regular file" in str(error)
+
+
+def test_config_blob_linked_to_dev_zero_twin_is_refused(layout: Path, tmp_path: Path) -> None:
+    child = MULTI.oci_children[0]
+    config_digest = "sha256:" + hashlib.sha256(child.config).hexdigest()
+    _replace_with_link(_blob_path(layout, config_digest), _zero_twin(tmp_path))
+    error = _fetch_within(f"oci:{layout}:single", config=True)
+    assert isinstance(error, e.OCILayoutError)
+    assert "is a character device, not a regular file" in str(error)
+
+
+def test_blob_that_is_a_directory_is_refused(layout: Path) -> None:
+    path = _blob_path(layout, MULTI.oci_children[0].image.digest)
+    path.unlink()
+    path.mkdir()
+    error = _fetch_within(f"oci:{layout}:single")
+    assert isinstance(error, e.OCILayoutError)
+    assert str(error) == f"manifest {path} is a directory, not a regular file"
+
+
+def test_index_json_over_the_cap_is_refused_without_reading_it_all(layout: Path) -> None:
+    index = layout / "index.json"
+    index.write_bytes(index.read_bytes() + b" " * (4 * 1024 * 1024))
+    error = _fetch_within(f"oci:{layout}:v1")
+    assert isinstance(error, e.ManifestTooLarge)
+    assert str(error) == f"index {index} is larger than 4194304 bytes; stopped reading"
+
+
+def test_blob_linked_to_a_regular_file_inside_the_layout_is_read(layout: Path) -> None:
+    single = MULTI.oci_children[0].image.manifest
+    path = _blob_path(layout, MULTI.oci_children[0].image.digest)
+    (layout / "kept").mkdir()
+    (layout / "kept" / "manifest.json").write_bytes(single)
+    _replace_with_link(path, Path("../../kept/manifest.json"))
+    assert _fetch_within(f"oci:{layout}:single") is None
+
+
+def test_truncated_manifest_blob_is_one_line_naming_the_layout(tmp_path: Path) -> None:
+    broken = MULTI.oci_children[0].image.manifest[:30]
+    root = _layout(tmp_path / "broken", [_entry(broken, mt.OCI_MANIFEST, "bad")])
+    _write_blob(root, broken)
+    error = _fetch_within(f"oci:{root}:bad")
+    assert isinstance(error, e.MalformedResponse)
+    assert str(error).startswith("manifest sha256:")
+    assert f"in oci:{root}:bad is not valid JSON: unexpected end of JSON input" in str(error)
