@@ -57,6 +57,10 @@ def fake() -> Iterator[ScriptedServer]:
         yield server
 
 
+# If the deadline failed to fire, the test fails here instead of hanging on a dripping body.
+GUARD = 20.0
+
+
 def _client(timeout: float | None = 1.0, **options: object) -> RegistryClient:
     return RegistryClient(RegistryOptions(timeout=timeout, **options), env={})  # type: ignore[arg-type]
 
@@ -76,7 +80,7 @@ async def test_a_body_that_trickles_forever_ends_at_the_deadline(fake: ScriptedS
     fake.handler = routes({PATH + "v1": _dripping(MANIFEST * 1000)})
     async with _client(read_timeout=30.0) as client:
         with pytest.raises(e.DeadlineExceeded) as caught:
-            await client.fetch_image(f"{fake.netloc}/team/app:v1")
+            await asyncio.wait_for(client.fetch_image(f"{fake.netloc}/team/app:v1"), GUARD)
         assert client.request_count == 1
     assert str(caught.value) == (
         f"timed out after 1 s fetching {fake.netloc}/team/app:v1 (--timeout)"
@@ -93,7 +97,7 @@ async def test_the_deadline_covers_the_token_service(fake: ScriptedServer) -> No
     )
     async with _client() as client:
         with pytest.raises(e.DeadlineExceeded):
-            await client.fetch_image(f"{fake.netloc}/team/app:v1")
+            await asyncio.wait_for(client.fetch_image(f"{fake.netloc}/team/app:v1"), GUARD)
     assert [r.route for r in fake.requests] == [PATH + "v1", "/token"]
 
 
@@ -103,7 +107,7 @@ async def test_the_deadline_covers_retries_and_their_backoff(fake: ScriptedServe
     async with _client(timeout=1.5, retry=retry) as client:
         # The retry budget alone would allow 100 attempts a second apart.
         with pytest.raises(e.DeadlineExceeded):
-            await client.fetch_image(f"{fake.netloc}/team/app:v1")
+            await asyncio.wait_for(client.fetch_image(f"{fake.netloc}/team/app:v1"), GUARD)
 
 
 async def test_children_fetched_from_the_result_share_its_deadline(fake: ScriptedServer) -> None:
@@ -116,7 +120,7 @@ async def test_children_fetched_from_the_result_share_its_deadline(fake: Scripte
     async with _client() as client:
         index = await client.fetch_image(f"{fake.netloc}/team/app:index")
         with pytest.raises(e.DeadlineExceeded) as caught:
-            await index.fetch_children()
+            await asyncio.wait_for(index.fetch_children(), GUARD)
     assert f"fetching {fake.netloc}/team/app:index (--timeout)" in str(caught.value)
 
 
@@ -129,7 +133,9 @@ async def test_a_platform_child_is_inside_the_same_deadline(fake: ScriptedServer
     )
     async with _client() as client:
         with pytest.raises(e.DeadlineExceeded):
-            await client.fetch_image(f"{fake.netloc}/team/app:index", "linux/amd64")
+            await asyncio.wait_for(
+                client.fetch_image(f"{fake.netloc}/team/app:index", "linux/amd64"), GUARD
+            )
         assert client.request_count == 2
 
 
@@ -146,7 +152,7 @@ async def test_the_config_gets_a_budget_of_its_own(fake: ScriptedServer) -> None
     async with _client() as client:
         image = await client.fetch_image(f"{fake.netloc}/team/app:v1")
         with pytest.raises(e.DeadlineExceeded) as caught:
-            await image.fetch_config()
+            await asyncio.wait_for(image.fetch_config(), GUARD)
     assert str(caught.value) == (
         f"timed out after 1 s fetching the config of {fake.netloc}/team/app:v1 (--timeout)"
     )

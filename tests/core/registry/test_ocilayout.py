@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
 import stat
-import threading
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,27 +178,37 @@ async def test_missing_directory(tmp_path: Path) -> None:
 # --- special files: read as regular files only, never past the cap --------------------------
 
 
-def _fetch_within(text: str, seconds: float = 30.0, config: bool = False) -> BaseException | None:
-    """Fetch in a thread, so that a read that blocks (a FIFO) fails the test instead of hanging."""
-    outcome: list[BaseException | None] = []
+# Runs the fetch in a child with 1 GiB of address space and a time limit: if a special file
+# were ever read again (/dev/zero never ends, a FIFO never opens), the test fails instead of
+# eating the machine's memory or hanging.
+_FETCH = """
+import asyncio, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from foreign_explorer.core.registry.client import fetch_image
 
-    def run() -> None:
-        async def go() -> None:
-            image = await fetch_image(text)
-            if config:
-                await image.fetch_config()
+async def go():
+    image = await fetch_image(sys.argv[1])
+    if sys.argv[2] == "config":
+        await image.fetch_config()
 
-        try:
-            asyncio.run(go())
-            outcome.append(None)
-        except BaseException as exc:
-            outcome.append(exc)
+try:
+    asyncio.run(go())
+except Exception as exc:
+    print(type(exc).__name__, exc, sep="\\n", end="")
+"""
 
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert outcome, f"fetching {text} still blocked after {seconds} s"
-    return outcome[0]
+
+def _fetch_error(text: str, config: bool = False) -> tuple[str, str] | None:
+    """(exception class, message) of fetching `text` in a bounded child; None if it worked."""
+    what = "config" if config else "manifest"
+    result = subprocess.run(
+        [sys.executable, "-c", _FETCH, text, what], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    if not result.stdout:
+        return None
+    kind, _, message = result.stdout.partition("\n")
+    return kind, message
 
 
 def _fifo(tmp_path: Path) -> Path:
@@ -226,62 +236,67 @@ def _blob_path(root: Path, digest: str) -> Path:
     return root / "blobs" / "sha256" / digest.split(":")[1]
 
 
-@pytest.mark.parametrize(
-    ("special", "kind"), [(_fifo, "a FIFO"), (_zero_twin, "a character device")]
-)
+SPECIAL_FILES = [(_fifo, "a FIFO"), (_zero_twin, "a character device")]
+
+
+@pytest.mark.parametrize(("special", "kind"), SPECIAL_FILES)
 def test_manifest_blob_linked_to_a_special_file_is_refused(
     layout: Path, tmp_path: Path, special, kind: str
 ) -> None:
-    digest = MULTI.oci_children[0].image.digest
-    _replace_with_link(_blob_path(layout, digest), special(tmp_path))
-    error = _fetch_within(f"oci:{layout}:single")
-    assert isinstance(error, e.OCILayoutError)
-    assert str(error) == (f"manifest {_blob_path(layout, digest)} is {kind}, not a regular file")
+    path = _blob_path(layout, MULTI.oci_children[0].image.digest)
+    _replace_with_link(path, special(tmp_path))
+    assert _fetch_error(f"oci:{layout}:single") == (
+        "OCILayoutError",
+        f"manifest {path} is {kind}, not a regular file",
+    )
 
 
-@pytest.mark.parametrize(
-    ("special", "kind"), [(_fifo, "a FIFO"), (_zero_twin, "a character device")]
-)
+@pytest.mark.parametrize(("special", "kind"), SPECIAL_FILES)
 def test_index_json_linked_to_a_special_file_is_refused(
     layout: Path, tmp_path: Path, special, kind: str
 ) -> None:
     _replace_with_link(layout / "index.json", special(tmp_path))
-    error = _fetch_within(f"oci:{layout}:v1")
-    assert isinstance(error, e.OCILayoutError)
-    assert str(error) == f"index {layout / 'index.json'} is {kind}, not a regular file"
+    assert _fetch_error(f"oci:{layout}:v1") == (
+        "OCILayoutError",
+        f"index {layout / 'index.json'} is {kind}, not a regular file",
+    )
 
 
 def test_oci_layout_marker_that_is_a_fifo_is_refused(layout: Path, tmp_path: Path) -> None:
     _replace_with_link(layout / "oci-layout", _fifo(tmp_path))
-    error = _fetch_within(f"oci:{layout}:v1")
-    assert isinstance(error, e.OCILayoutError)
-    assert "oci-layout file" in str(error) and "is a FIFO, not a regular file" in str(error)
+    assert _fetch_error(f"oci:{layout}:v1") == (
+        "OCILayoutError",
+        f"oci-layout file {layout / 'oci-layout'} is a FIFO, not a regular file",
+    )
 
 
 def test_config_blob_linked_to_dev_zero_twin_is_refused(layout: Path, tmp_path: Path) -> None:
-    child = MULTI.oci_children[0]
-    config_digest = "sha256:" + hashlib.sha256(child.config).hexdigest()
-    _replace_with_link(_blob_path(layout, config_digest), _zero_twin(tmp_path))
-    error = _fetch_within(f"oci:{layout}:single", config=True)
-    assert isinstance(error, e.OCILayoutError)
-    assert "is a character device, not a regular file" in str(error)
+    config_digest = "sha256:" + hashlib.sha256(MULTI.oci_children[0].config).hexdigest()
+    path = _blob_path(layout, config_digest)
+    _replace_with_link(path, _zero_twin(tmp_path))
+    assert _fetch_error(f"oci:{layout}:single", config=True) == (
+        "OCILayoutError",
+        f"config {path} is a character device, not a regular file",
+    )
 
 
 def test_blob_that_is_a_directory_is_refused(layout: Path) -> None:
     path = _blob_path(layout, MULTI.oci_children[0].image.digest)
     path.unlink()
     path.mkdir()
-    error = _fetch_within(f"oci:{layout}:single")
-    assert isinstance(error, e.OCILayoutError)
-    assert str(error) == f"manifest {path} is a directory, not a regular file"
+    assert _fetch_error(f"oci:{layout}:single") == (
+        "OCILayoutError",
+        f"manifest {path} is a directory, not a regular file",
+    )
 
 
 def test_index_json_over_the_cap_is_refused_without_reading_it_all(layout: Path) -> None:
     index = layout / "index.json"
     index.write_bytes(index.read_bytes() + b" " * (4 * 1024 * 1024))
-    error = _fetch_within(f"oci:{layout}:v1")
-    assert isinstance(error, e.ManifestTooLarge)
-    assert str(error) == f"index {index} is larger than 4194304 bytes; stopped reading"
+    assert _fetch_error(f"oci:{layout}:v1") == (
+        "ManifestTooLarge",
+        f"index {index} is larger than 4194304 bytes; stopped reading",
+    )
 
 
 def test_blob_linked_to_a_regular_file_inside_the_layout_is_read(layout: Path) -> None:
@@ -290,14 +305,16 @@ def test_blob_linked_to_a_regular_file_inside_the_layout_is_read(layout: Path) -
     (layout / "kept").mkdir()
     (layout / "kept" / "manifest.json").write_bytes(single)
     _replace_with_link(path, Path("../../kept/manifest.json"))
-    assert _fetch_within(f"oci:{layout}:single") is None
+    assert _fetch_error(f"oci:{layout}:single") is None
 
 
-def test_truncated_manifest_blob_is_one_line_naming_the_layout(tmp_path: Path) -> None:
+async def test_truncated_manifest_blob_is_one_line_naming_the_layout(tmp_path: Path) -> None:
     broken = MULTI.oci_children[0].image.manifest[:30]
     root = _layout(tmp_path / "broken", [_entry(broken, mt.OCI_MANIFEST, "bad")])
     _write_blob(root, broken)
-    error = _fetch_within(f"oci:{root}:bad")
-    assert isinstance(error, e.MalformedResponse)
-    assert str(error).startswith("manifest sha256:")
-    assert f"in oci:{root}:bad is not valid JSON: unexpected end of JSON input" in str(error)
+    with pytest.raises(e.MalformedResponse) as caught:
+        await fetch_image(f"oci:{root}:bad")
+    assert str(caught.value) == (
+        f"manifest {_entry(broken, mt.OCI_MANIFEST)['digest']} in oci:{root}:bad is not valid "
+        "JSON: unexpected end of JSON input"
+    )
