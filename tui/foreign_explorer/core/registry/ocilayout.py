@@ -97,6 +97,7 @@ def read_regular_file(path: Path, cap: int, what: str) -> bytes:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise OCILayoutError(f"{what} {path} is {_kind(mode)}, not a regular file")
+        os.set_blocking(fd, True)  # a regular file after all: plain reads
         chunks: list[bytes] = []
         size = 0
         while size <= cap:
