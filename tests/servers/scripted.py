@@ -2,8 +2,9 @@
 
 Each request goes to a handler `(Request) -> Reply`; a `Reply` can be delayed, truncated
 (a Content-Length larger than the bytes sent, then the connection closes), chunked without a
-length, or plain. Every request is recorded with its headers, so a test can assert what
-the client sent where (and what it did not send: an Authorization header to another host).
+length, dripped a byte at a time, endless, raw bytes (headers no well-behaved server would
+send), or plain. Every request is recorded with its headers and body, so a test can assert
+what the client sent where (and what it did not send: a credential to another host).
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ class Reply:
     truncate_to: int | None = None
     # No Content-Length: chunked transfer encoding, so the size is unknown up front.
     chunked: bool = False
+    # Seconds between body bytes: each byte arrives well within any per-read timeout.
+    drip: float = 0.0
+    # Chunked, repeating `body` until the client hangs up (or the server stops).
+    endless: bool = False
+    # Written to the socket as is instead of a status line, headers and body; then close.
+    raw: bytes | None = None
 
 
 def json_reply(status: int, doc: object, *headers: tuple[str, str]) -> Reply:
@@ -58,6 +65,17 @@ def registry_error(status: int, code: str, message: str, *headers: tuple[str, st
     return json_reply(
         status, {"errors": [{"code": code, "message": message, "detail": {}}]}, *headers
     )
+
+
+# Server text that must be shown, never obeyed: Textual markup, an ANSI colour, a bell, a
+# title-setting OSC and a bidi override (for the display tests of the CLI and the app).
+HOSTILE_TEXT = "[/oops] [b]bold[/b] \x1b[31mred\x1b[0m \x07\x1b]0;title\x07 \u202eevil"
+
+
+def hostile_registry_error(status: int = 404, code: str = "MANIFEST_UNKNOWN") -> Reply:
+    """A registry error whose message (and a header) carry HOSTILE_TEXT."""
+    reply = registry_error(status, code, HOSTILE_TEXT)
+    return Reply(status, reply.body, (*reply.headers, ("X-Hostile", "[/oops]")))
 
 
 Handler = Callable[[Request], Reply]
@@ -88,6 +106,8 @@ class ScriptedServer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        # Ends dripping and endless answers when the test is over.
+        self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -113,6 +133,7 @@ class ScriptedServer:
 
     def start(self) -> ScriptedServer:
         server = self
+        self._stopping.clear()
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -133,6 +154,13 @@ class ScriptedServer:
                 reply = server.handler(request)
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.raw is not None:
+                    self._write(reply.raw)
+                    self.close_connection = True
+                    return
+                if reply.drip or reply.endless:
+                    self._stream(reply)
+                    return
                 self.send_response(reply.status)
                 for name, value in reply.headers:
                     self.send_header(name, value)
@@ -163,6 +191,36 @@ class ScriptedServer:
                 if reply.truncate_to is not None:
                     self.close_connection = True
 
+            def _write(self, data: bytes) -> bool:
+                try:
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except OSError:
+                    return False
+                return True
+
+            def _stream(self, reply: Reply) -> None:
+                """A body that trickles (`drip`) or never ends (`endless`), chunked."""
+                self.close_connection = True
+                self.send_response(reply.status)
+                for name, value in reply.headers:
+                    self.send_header(name, value)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                if not self._write(b""):
+                    return
+                piece = reply.body or b"x"
+                while not server._stopping.is_set():
+                    for i in range(len(piece)) if reply.drip else (0,):
+                        part = piece[i : i + 1] if reply.drip else piece
+                        if not self._write(f"{len(part):x}\r\n".encode() + part + b"\r\n"):
+                            return
+                        if reply.drip and server._stopping.wait(reply.drip):
+                            return
+                    if not reply.endless:
+                        break
+                self._write(b"0\r\n\r\n")
+
             do_GET = do_POST = do_HEAD = do_PUT = _serve
 
         httpd = _QuietServer((self.host, self.port), _Handler)
@@ -179,6 +237,7 @@ class ScriptedServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

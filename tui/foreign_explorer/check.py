@@ -189,6 +189,7 @@ def _registry_options(args: argparse.Namespace) -> Any:
         insecure=args.insecure,
         plain_http=args.plain_http,
         ca_file=args.ca_file,
+        timeout=args.timeout,
     )
 
 

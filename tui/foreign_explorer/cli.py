@@ -88,6 +88,30 @@ def check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def seconds(text: str) -> float:
+    """An argparse type: a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return value
+
+
+def _add_timeout_argument(parser: argparse._ActionsContainer) -> None:
+    from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT
+
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="give up fetching an image (tokens, manifests, children, retries) after this "
+        "long (default: %(default)g)",
+    )
+
+
 def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("fetching REF")
     group.add_argument(
@@ -104,6 +128,7 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    _add_timeout_argument(group)
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -124,6 +149,7 @@ def app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--plain-http", action="store_true", help="talk HTTP, not HTTPS")
     parser.add_argument("--insecure", action="store_true", help="skip TLS verification")
+    _add_timeout_argument(parser)
     return parser
 
 
@@ -190,8 +216,8 @@ _TOP_HELP = f"""foreign-explorer {__version__}: why a registry rejects foreign l
 
 usage:
   foreign-explorer [REF ...] [--file PATH] [--config CONFIG.yml] [--allow RE]... [--deny RE]...
-                   [--target ...] [--platform ...] [--plain-http] [--insecure]
-  foreign-explorer check REF|--file PATH|-|--sample [--platform P]
+                   [--target ...] [--platform ...] [--plain-http] [--insecure] [--timeout S]
+  foreign-explorer check REF|--file PATH|-|--sample [--platform P] [--timeout SECONDS]
                          [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
                          [--validation-disabled] [--target distribution-2.8|distribution-3]
                          [--format text|json]

@@ -26,6 +26,7 @@ from tests.servers.scripted import (
     Request,
     Route,
     ScriptedServer,
+    hostile_registry_error,
     json_reply,
     registry_error,
     routes,
@@ -484,3 +485,188 @@ async def test_config_blob_with_wrong_bytes_is_refused(fake: ScriptedServer) -> 
     image = await _fetch(fake)
     with pytest.raises(e.DigestMismatch, match="config sha256:c"):
         await image.fetch_config()
+
+
+# --- hostile registries: credentials stay home, every bad answer is one line ----------------
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[ScriptedServer]:
+    """A second origin (another port on 127.0.0.1) that records what reaches it."""
+    with ScriptedServer(routes({})) as server:
+        server.handler = routes({"/token": json_reply(200, {"token": "good-token"})})
+        yield server
+
+
+def _identity_token_config(tmp_path: Path, registry: str) -> str:
+    config = tmp_path / "docker"
+    config.mkdir()
+    (config / "config.json").write_text(
+        json.dumps({"auths": {registry: {"identitytoken": "refresh-me-secret"}}})
+    )
+    return str(config)
+
+
+def _nothing_secret_reached(server: ScriptedServer) -> None:
+    for request in server.requests:
+        seen = json.dumps([request.path, request.headers, request.body.decode("latin-1")])
+        assert "authorization" not in request.headers
+        assert "refresh-me-secret" not in seen and PASSWORD not in seen
+        assert "refresh_token" not in seen
+
+
+@pytest.mark.parametrize("status", [302, 307, 308])
+async def test_token_post_redirected_to_another_port_keeps_the_refresh_token_home(
+    fake: ScriptedServer, elsewhere: ScriptedServer, tmp_path: Path, status: int
+) -> None:
+    table = _bearer_registry(fake.url + "/token")
+    table["/token"] = Reply(status, b"", (("Location", elsewhere.url + "/token?x=1"),))
+    fake.handler = routes(table)
+    config = _identity_token_config(tmp_path, fake.netloc)
+    with pytest.raises(e.RedirectRefused) as caught:
+        await _fetch(fake, docker_config=config)
+    assert elsewhere.requests == []
+    _nothing_secret_reached(elsewhere)
+    assert _one_line(caught.value) == (
+        f"{fake.url} redirected the token request, which carries a credential, to "
+        f"{elsewhere.url}; not following it there"
+    )
+
+
+@pytest.mark.parametrize("status", [302, 307, 308])
+async def test_token_get_with_a_password_redirected_to_another_port_is_refused(
+    fake: ScriptedServer, elsewhere: ScriptedServer, status: int
+) -> None:
+    table = _bearer_registry(fake.url + "/token")
+    table["/token"] = Reply(status, b"", (("Location", elsewhere.url + "/token"),))
+    fake.handler = routes(table)
+    with pytest.raises(e.RedirectRefused, match="carries a credential"):
+        await _fetch(fake, username="alice", password=PASSWORD)
+    assert elsewhere.requests == []
+    (token_request,) = fake.requests_to("/token")
+    assert token_request.headers["authorization"].startswith("Basic ")
+
+
+async def test_anonymous_token_request_may_follow_the_service_elsewhere(
+    fake: ScriptedServer, elsewhere: ScriptedServer
+) -> None:
+    table = _bearer_registry(fake.url + "/token")
+    table["/token"] = Reply(307, b"", (("Location", elsewhere.url + "/token"),))
+    fake.handler = routes(table)
+    image = await _fetch(fake)
+    assert image.digest == MANIFEST_DIGEST
+    (followed,) = elsewhere.requests
+    _nothing_secret_reached(elsewhere)
+    assert followed.route == "/token"
+
+
+async def test_a_401_from_a_host_the_registry_redirected_to_gets_no_credentials(
+    fake: ScriptedServer, elsewhere: ScriptedServer
+) -> None:
+    # The redirect target names its own realm: following it would hand it the password.
+    elsewhere.handler = routes(
+        {
+            "/m": Reply(401, b"", (("WWW-Authenticate", f'Basic realm="{elsewhere.url}"'),)),
+            "/token": json_reply(200, {"token": "stolen"}),
+        }
+    )
+    fake.handler = routes({PATH + "v1": Reply(307, b"", (("Location", elsewhere.url + "/m"),))})
+    with pytest.raises(e.AuthenticationRequired) as caught:
+        await _fetch(fake, username="alice", password=PASSWORD)
+    assert [r.route for r in elsewhere.requests] == ["/m"]
+    _nothing_secret_reached(elsewhere)
+    assert _one_line(caught.value) == (
+        f"{fake.netloc} redirected the manifest request to {elsewhere.url}, which asked for "
+        "credentials; the registry's credentials are not sent there"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (MANIFEST[:40], "is not valid JSON: unexpected end of JSON input"),
+        (b"\xff\xfe garbage", "is not valid JSON: invalid character"),
+        (b"<p>Welcome to nginx", "is not valid JSON (it looks like an HTML page)"),
+        (b"", "is not valid JSON: unexpected end of JSON input"),
+    ],
+)
+async def test_manifest_that_is_not_json_names_the_registry_and_reference(
+    fake: ScriptedServer, body: bytes, says: str
+) -> None:
+    fake.handler = routes({PATH + "v1": _manifest_reply(body, mt.OCI_MANIFEST)})
+    with pytest.raises(e.MalformedResponse) as caught:
+        await _fetch(fake)
+    assert _one_line(caught.value).startswith(f"manifest v1 of team/app on {fake.netloc} {says}")
+
+
+async def test_deeply_nested_answers_are_one_line(fake: ScriptedServer) -> None:
+    deep = b"[" * 5000 + b"]" * 5000  # valid for Go (depth 10000), too deep for Python's json
+    fake.handler = routes({PATH + "v1": _manifest_reply(deep, "application/json")})
+    with pytest.raises(e.MalformedResponse, match="nested too deeply"):
+        await _fetch(fake)
+
+
+@pytest.mark.parametrize(
+    ("challenge", "says"),
+    [
+        ("", "no Bearer or Basic challenge (offered: none)"),
+        ('=,,=="",\\', "no Bearer or Basic challenge"),
+        ("Bearer", "a Bearer challenge without a realm"),
+        ('Bearer realm="http://[zz]/t"', "an invalid token realm URL"),
+        ('Bearer realm="file:///etc/passwd"', "not an http(s) URL"),
+        ('Bearer realm="http://127.0.0.1:99999/t"', "a token realm on port 99999, outside"),
+        ('Bearer realm="http://a\x7fb/t"', "an invalid token realm URL"),
+    ],
+)
+async def test_hostile_challenges_are_one_line(
+    fake: ScriptedServer, challenge: str, says: str
+) -> None:
+    fake.handler = routes({PATH + "v1": Reply(401, b"", (("WWW-Authenticate", challenge),))})
+    with pytest.raises(e.RegistryError) as caught:
+        await _fetch(fake)
+    assert says in _one_line(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("token_reply", "says"),
+    [
+        (Reply(200, b"[" * 100_000), "malformed JSON"),
+        (json_reply(200, {"token": 12}), "without a token"),
+        (json_reply(200, {"token": ["a"]}), "without a token"),
+        (json_reply(200, {"token": "t\u00e9"}), "characters an HTTP header cannot carry"),
+        (json_reply(200, {"token": "t\r\nX-Injected: 1"}), "characters an HTTP header"),
+    ],
+)
+async def test_hostile_token_answers_are_one_line(
+    fake: ScriptedServer, token_reply: Reply, says: str
+) -> None:
+    table = _bearer_registry(fake.url + "/token")
+    table["/token"] = token_reply
+    fake.handler = routes(table)
+    with pytest.raises(e.MalformedResponse) as caught:
+        await _fetch(fake)
+    assert says in _one_line(caught.value)
+    assert len(fake.requests_to(PATH)) == 1  # the token never reached a header
+
+
+@pytest.mark.parametrize("lifetime", [10**400, 1e308, "1e400"])
+async def test_absurd_token_lifetimes_are_capped_not_fatal(
+    fake: ScriptedServer, lifetime: object
+) -> None:
+    table = _bearer_registry(fake.url + "/token")
+    body = b'{"token": "good-token", "expires_in": %s}' % str(lifetime).encode()
+    table["/token"] = Reply(200, body, (("Content-Type", "application/json"),))
+    fake.handler = routes(table)
+    image = await _fetch(fake)
+    assert image.digest == MANIFEST_DIGEST
+
+
+async def test_registry_error_text_is_kept_on_one_line_for_display_to_escape(
+    fake: ScriptedServer,
+) -> None:
+    fake.handler = routes({PATH + "v1": hostile_registry_error()})
+    with pytest.raises(e.ManifestNotFound) as caught:
+        await _fetch(fake)
+    message = _one_line(caught.value)
+    assert "[/oops] [b]bold[/b]" in message  # raw: escaping markup is the display's job
+    assert not any(ord(c) < 0x20 or c == "\x7f" for c in message)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -242,3 +245,101 @@ def test_credential_never_shows_its_secret() -> None:
         assert "alice" not in shown
     assert credential.basic_authorization() == "Basic " + _auth("alice", "hunter2-secret")
     assert token.basic_authorization() == "Basic " + _auth("<token>", "identity-secret")
+
+
+# A helper that hands its output pipe to a child which outlives it: reading to EOF would wait
+# as long as the child sleeps.
+PIPE_HOLDING_HELPER = """#!/bin/sh
+sleep 300 &
+echo $! > "{pidfile}"
+{then}
+"""
+
+
+def _pipe_holding_helper(tmp_path: Path, then: str) -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    pidfile = tmp_path / "child.pid"
+    script = bin_dir / "docker-credential-x"
+    script.write_text(PIPE_HOLDING_HELPER.format(pidfile=pidfile, then=then))
+    script.chmod(0o755)
+    _docker_config(tmp_path / "docker", {"credsStore": "x"})
+    return pidfile
+
+
+def _running(pid: int) -> bool:
+    """True while `pid` runs (a zombie nobody reaped yet has stopped running)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state != "Z"
+
+
+async def _gone(pid: int) -> bool:
+    # SIGKILL is delivered asynchronously; give the kernel a moment, not a timing assertion.
+    for _ in range(200):
+        if not _running(pid):
+            return True
+        await asyncio.sleep(0.025)
+    return False
+
+
+@pytest.mark.parametrize("then", ["exit 0", "sleep 300"])
+async def test_helper_whose_child_holds_the_pipe_is_killed_with_its_group(
+    tmp_path: Path, then: str
+) -> None:
+    pidfile = _pipe_holding_helper(tmp_path, then)
+    env = _env(tmp_path, DOCKER_CONFIG=str(tmp_path / "docker"))
+    store = CredentialStore(env=env, helper_timeout=0.5)
+    assert await store.get("registry.example") is None
+    child = int(pidfile.read_text())
+    assert await _gone(child)
+    assert store.problems["registry.example"] == (
+        "credential helper docker-credential-x did not answer within 0.5 s; "
+        "stopped it and its children"
+    )
+
+
+async def test_a_fetch_deadline_cancelling_the_lookup_kills_the_helper_group(
+    tmp_path: Path,
+) -> None:
+    pidfile = _pipe_holding_helper(tmp_path, "sleep 300")
+    env = _env(tmp_path, DOCKER_CONFIG=str(tmp_path / "docker"))
+    store = CredentialStore(env=env, helper_timeout=60)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(store.get("registry.example"), 0.5)
+    assert await _gone(int(pidfile.read_text()))
+
+
+async def test_helper_flooding_its_output_is_stopped_at_the_cap(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "docker-credential-flood"
+    script.write_text("#!/bin/sh\nexec yes\n")
+    script.chmod(0o755)
+    config = _docker_config(tmp_path / "docker", {"credsStore": "flood"})
+    store = CredentialStore(env=_env(tmp_path, DOCKER_CONFIG=str(config)), helper_timeout=30)
+    assert await store.get("registry.example") is None
+    assert store.problems["registry.example"] == (
+        "credential helper docker-credential-flood answered more than 65536 bytes"
+    )
+
+
+async def test_a_child_that_left_the_helper_group_cannot_hang_the_lookup(tmp_path: Path) -> None:
+    pidfile = tmp_path / "child.pid"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "docker-credential-x"
+    # setsid: a session of its own, out of reach of the group kill, still holding the pipe.
+    script.write_text(f'#!/bin/sh\nsetsid sleep 300 &\necho $! > "{pidfile}"\nexit 0\n')
+    script.chmod(0o755)
+    config = _docker_config(tmp_path / "docker", {"credsStore": "x"})
+    store = CredentialStore(env=_env(tmp_path, DOCKER_CONFIG=str(config)), helper_timeout=0.5)
+    try:
+        assert await store.get("registry.example") is None
+        assert "did not answer within 0.5 s" in store.problems["registry.example"]
+    finally:
+        if pidfile.exists():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pidfile.read_text()), signal.SIGKILL)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -169,3 +173,148 @@ async def test_directory_without_oci_layout_file(tmp_path: Path) -> None:
 async def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(e.OCILayoutError, match="is not a directory"):
         await fetch_image(f"oci:{tmp_path / 'nope'}")
+
+
+# --- special files: read as regular files only, never past the cap --------------------------
+
+
+# Runs the fetch in a child with 1 GiB of address space and a time limit: if a special file
+# were ever read again (/dev/zero never ends, a FIFO never opens), the test fails instead of
+# eating the machine's memory or hanging.
+_FETCH = """
+import asyncio, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from foreign_explorer.core.registry.client import fetch_image
+
+async def go():
+    image = await fetch_image(sys.argv[1])
+    if sys.argv[2] == "config":
+        await image.fetch_config()
+
+try:
+    asyncio.run(go())
+except Exception as exc:
+    print(type(exc).__name__, exc, sep="\\n", end="")
+"""
+
+
+def _fetch_error(text: str, config: bool = False) -> tuple[str, str] | None:
+    """(exception class, message) of fetching `text` in a bounded child; None if it worked."""
+    what = "config" if config else "manifest"
+    result = subprocess.run(
+        [sys.executable, "-c", _FETCH, text, what], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    if not result.stdout:
+        return None
+    kind, _, message = result.stdout.partition("\n")
+    return kind, message
+
+
+def _fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "scratch-fifo"
+    os.mkfifo(path)
+    return path
+
+
+def _zero_twin(tmp_path: Path) -> Path:
+    """A character device like /dev/zero (1, 5), made under tmp_path: endless zero bytes."""
+    path = tmp_path / "scratch-zero"
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("making a device node needs privileges this run lacks")
+    return path
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _blob_path(root: Path, digest: str) -> Path:
+    return root / "blobs" / "sha256" / digest.split(":")[1]
+
+
+SPECIAL_FILES = [(_fifo, "a FIFO"), (_zero_twin, "a character device")]
+
+
+@pytest.mark.parametrize(("special", "kind"), SPECIAL_FILES)
+def test_manifest_blob_linked_to_a_special_file_is_refused(
+    layout: Path, tmp_path: Path, special, kind: str
+) -> None:
+    path = _blob_path(layout, MULTI.oci_children[0].image.digest)
+    _replace_with_link(path, special(tmp_path))
+    assert _fetch_error(f"oci:{layout}:single") == (
+        "OCILayoutError",
+        f"manifest {path} is {kind}, not a regular file",
+    )
+
+
+@pytest.mark.parametrize(("special", "kind"), SPECIAL_FILES)
+def test_index_json_linked_to_a_special_file_is_refused(
+    layout: Path, tmp_path: Path, special, kind: str
+) -> None:
+    _replace_with_link(layout / "index.json", special(tmp_path))
+    assert _fetch_error(f"oci:{layout}:v1") == (
+        "OCILayoutError",
+        f"index {layout / 'index.json'} is {kind}, not a regular file",
+    )
+
+
+def test_oci_layout_marker_that_is_a_fifo_is_refused(layout: Path, tmp_path: Path) -> None:
+    _replace_with_link(layout / "oci-layout", _fifo(tmp_path))
+    assert _fetch_error(f"oci:{layout}:v1") == (
+        "OCILayoutError",
+        f"oci-layout file {layout / 'oci-layout'} is a FIFO, not a regular file",
+    )
+
+
+def test_config_blob_linked_to_dev_zero_twin_is_refused(layout: Path, tmp_path: Path) -> None:
+    config_digest = "sha256:" + hashlib.sha256(MULTI.oci_children[0].config).hexdigest()
+    path = _blob_path(layout, config_digest)
+    _replace_with_link(path, _zero_twin(tmp_path))
+    assert _fetch_error(f"oci:{layout}:single", config=True) == (
+        "OCILayoutError",
+        f"config {path} is a character device, not a regular file",
+    )
+
+
+def test_blob_that_is_a_directory_is_refused(layout: Path) -> None:
+    path = _blob_path(layout, MULTI.oci_children[0].image.digest)
+    path.unlink()
+    path.mkdir()
+    assert _fetch_error(f"oci:{layout}:single") == (
+        "OCILayoutError",
+        f"manifest {path} is a directory, not a regular file",
+    )
+
+
+def test_index_json_over_the_cap_is_refused_without_reading_it_all(layout: Path) -> None:
+    index = layout / "index.json"
+    index.write_bytes(index.read_bytes() + b" " * (4 * 1024 * 1024))
+    assert _fetch_error(f"oci:{layout}:v1") == (
+        "ManifestTooLarge",
+        f"index {index} is larger than 4194304 bytes; stopped reading",
+    )
+
+
+def test_blob_linked_to_a_regular_file_inside_the_layout_is_read(layout: Path) -> None:
+    single = MULTI.oci_children[0].image.manifest
+    path = _blob_path(layout, MULTI.oci_children[0].image.digest)
+    (layout / "kept").mkdir()
+    (layout / "kept" / "manifest.json").write_bytes(single)
+    _replace_with_link(path, Path("../../kept/manifest.json"))
+    assert _fetch_error(f"oci:{layout}:single") is None
+
+
+async def test_truncated_manifest_blob_is_one_line_naming_the_layout(tmp_path: Path) -> None:
+    broken = MULTI.oci_children[0].image.manifest[:30]
+    root = _layout(tmp_path / "broken", [_entry(broken, mt.OCI_MANIFEST, "bad")])
+    _write_blob(root, broken)
+    with pytest.raises(e.MalformedResponse) as caught:
+        await fetch_image(f"oci:{root}:bad")
+    assert str(caught.value) == (
+        f"manifest {_entry(broken, mt.OCI_MANIFEST)['digest']} in oci:{root}:bad is not valid "
+        "JSON: unexpected end of JSON input"
+    )

@@ -313,3 +313,172 @@ def test_plain_http_may_use_tls_only_through_a_proxy(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("ALL_PROXY", "https://proxy.example:3128")
     assert _transport().may_use_tls(local) is True
     assert _transport(trust_env=False).may_use_tls(local) is False
+
+
+# --- hostile servers: credentials stay home, bad answers are one line -----------------------
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[ScriptedServer]:
+    """Another origin on the same host (another port): it records whatever reaches it."""
+    with ScriptedServer(routes({"/": Reply(200, b'{"token": "stolen"}')})) as server:
+        yield server
+
+
+@pytest.mark.parametrize("status", [302, 307, 308])
+async def test_form_carrying_a_refresh_token_is_not_redirected_to_another_origin(
+    elsewhere: ScriptedServer, status: int
+) -> None:
+    redirect = Reply(status, b"", (("Location", elsewhere.url + "/?leak=1"),))
+    with ScriptedServer(routes({"/token": redirect})) as server:
+        transport = _transport()
+        with pytest.raises(e.RedirectRefused) as caught:
+            await transport.send(
+                "POST",
+                server.url + "/token",
+                data={"grant_type": "refresh_token", "refresh_token": "refresh-secret-42"},
+                purpose="token",
+            )
+        await transport.aclose()
+    assert elsewhere.requests == []
+    assert str(caught.value) == (
+        f"{server.url} redirected the token request, which carries a credential, to "
+        f"{elsewhere.url}; not following it there"
+    )
+
+
+async def test_credential_request_is_refused_rather_than_sent_on_without_its_credential(
+    elsewhere: ScriptedServer,
+) -> None:
+    redirect = Reply(307, b"", (("Location", elsewhere.url + "/token"),))
+    with ScriptedServer(routes({"/token": redirect})) as server:
+        transport = _transport()
+        with pytest.raises(e.RedirectRefused, match="carries a credential"):
+            await transport.send(
+                "GET",
+                server.url + "/token?scope=x",
+                authorization="Basic dXNlcjpwYXNzd29yZA==",
+                purpose="token",
+                credential_request=True,
+            )
+        await transport.aclose()
+    assert elsewhere.requests == []
+    assert server.requests[0].headers["authorization"] == "Basic dXNlcjpwYXNzd29yZA=="
+
+
+async def test_redirect_back_to_the_same_origin_keeps_the_form() -> None:
+    with ScriptedServer(routes({})) as server:
+        server.handler = routes(
+            {
+                "/token": Reply(307, b"", (("Location", "/v2/token"),)),
+                "/v2/token": Reply(200, b'{"token": "t"}'),
+            }
+        )
+        transport = _transport()
+        response = await transport.send(
+            "POST", server.url + "/token", data={"refresh_token": "r"}, purpose="token"
+        )
+        await transport.aclose()
+    assert response.status == 200
+    assert server.requests[1].body == b"refresh_token=r"
+
+
+@pytest.mark.parametrize(
+    ("location", "says"),
+    [
+        ("http://127.0.0.1:99999/x", "the request redirect URL names port 99999 on 127.0.0.1"),
+        ("file:///etc/passwd", "the request redirect URL is not http(s) (scheme file)"),
+        ("ftp://example.com/x", "is not http(s) (scheme ftp)"),
+        ("http://[zz]/x", "redirected to an invalid URL"),
+    ],
+)
+async def test_redirect_to_a_url_that_cannot_be_requested_is_one_line(
+    location: str, says: str
+) -> None:
+    with ScriptedServer(routes({"/x": Reply(302, b"", (("Location", location),))})) as server:
+        transport = _transport()
+        with pytest.raises(e.ProtocolError) as caught:
+            await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert says in str(caught.value) and "\n" not in str(caught.value)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        (
+            b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\nContent-Length: 2\r\n\r\n{}",
+            "sent an answer that is not valid HTTP",
+        ),
+        (b"HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\n{}", "not valid HTTP"),
+        (b"\x00\x1b[31mgarbage\r\n\r\n", "not valid HTTP"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}", "not valid HTTP"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello",
+            "a body its Content-Encoding does not decode",
+        ),
+    ],
+)
+async def test_answers_that_are_not_http_are_one_line(raw: bytes, says: str) -> None:
+    with ScriptedServer(routes({"/x": Reply(raw=raw)})) as server:
+        transport = _transport()
+        with pytest.raises(e.ProtocolError) as caught:
+            await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    message = str(caught.value)
+    assert says in message and "\n" not in message and "\x1b" not in message
+
+
+async def test_non_ascii_header_values_are_read_not_fatal() -> None:
+    raw = b"HTTP/1.1 200 OK\r\nX-Note: caf\xc3\xa9 \xe9\r\nContent-Length: 2\r\n\r\n{}"
+    with ScriptedServer(routes({"/x": Reply(raw=raw)})) as server:
+        transport = _transport()
+        response = await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert response.body == b"{}"
+
+
+async def test_endless_chunked_body_stops_at_the_cap() -> None:
+    with ScriptedServer(routes({"/x": Reply(200, b"z" * 4096, endless=True)})) as server:
+        transport = _transport()
+        with pytest.raises(e.ProtocolError) as caught:
+            await transport.send("GET", server.url + "/x", max_bytes=100_000, purpose="token")
+        await transport.aclose()
+    assert str(caught.value) == (
+        f"the token answer from {server.url} is larger than 100000 bytes; stopped reading"
+    )
+
+
+async def test_endless_error_page_is_read_only_for_its_beginning() -> None:
+    with ScriptedServer(routes({"/x": Reply(404, b"e" * 4096, endless=True)})) as server:
+        transport = _transport()
+        response = await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert (response.status, len(response.body)) == (404, 64 * 1024)
+
+
+def test_hostile_retry_after_values_give_a_bounded_wait_or_none() -> None:
+    now = 1_800_000_000.0
+    assert parse_retry_after("²", now) is None  # a digit to str.isdigit, not to float()
+    assert parse_retry_after("9" * 400, now) == pytest.approx(10 * 365 * 24 * 3600)
+    assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == pytest.approx(
+        10 * 365 * 24 * 3600
+    )
+    assert parse_retry_after("-5", now) is None
+
+
+async def test_retry_after_of_centuries_still_gives_a_printable_reset_time() -> None:
+    reply = Reply(429, b"", (("Retry-After", "9" * 400),))
+    with ScriptedServer(routes({"/x": reply})) as server:
+        transport = _transport()
+        with pytest.raises(e.RateLimited) as caught:
+            await transport.send("GET", server.url + "/x")
+        await transport.aclose()
+    assert "try again after" in str(caught.value) and "(in 87600 h)" in str(caught.value)
+
+
+def test_hostile_rate_limit_headers_are_ignored() -> None:
+    assert parse_rate_limit({"ratelimit-limit": "²;w=²", "ratelimit-remaining": "x"}) is None
+    huge = parse_rate_limit({"ratelimit-remaining": "9" * 400})
+    assert huge is None

@@ -18,6 +18,7 @@ DOCKER_HUB_API = "registry-1.docker.io"
 DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/"
 DEFAULT_TAG = "latest"
 NAME_MAX = 255
+MAX_PORT = 65535
 
 # The grammar of distribution/reference (regexp.go); only shapes, never a verdict.
 _PATH_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
@@ -135,6 +136,10 @@ def _check_domain(domain: str) -> str | None:
                 )
     if port is not None and not _PORT.fullmatch(port):
         return f"registry port {port!r} must be digits"
+    # distribution's grammar takes any digits; Go's dialer then fails ("address 99999: invalid
+    # port"), so an out-of-range port is refused here, before any request.
+    if port is not None and not 0 < (int(port) if len(port) <= 5 else MAX_PORT + 1) <= MAX_PORT:
+        return f"registry port {port!r} is not a TCP port (1-{MAX_PORT})"
     return None
 
 

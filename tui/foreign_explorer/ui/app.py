@@ -44,7 +44,11 @@ ClientFactory = Callable[[LaunchOptions], Any]
 def registry_client(options: LaunchOptions) -> Any:
     from foreign_explorer.core.registry.client import RegistryClient, RegistryOptions
 
-    return RegistryClient(RegistryOptions(plain_http=options.plain_http, insecure=options.insecure))
+    return RegistryClient(
+        RegistryOptions(
+            plain_http=options.plain_http, insecure=options.insecure, timeout=options.timeout
+        )
+    )
 
 
 class ExplorerApp(App[None]):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.policy import PolicySource
+from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class LaunchOptions:
     platform: str | None = None
     plain_http: bool | None = None
     insecure: bool = False
+    # Seconds for fetching one image (--timeout).
+    timeout: float = DEFAULT_TIMEOUT
 
     @property
     def sample(self) -> bool:
@@ -49,6 +52,7 @@ def options_from_args(args: argparse.Namespace) -> LaunchOptions:
         platform=args.platform,
         plain_http=True if args.plain_http else None,
         insecure=bool(args.insecure),
+        timeout=args.timeout,
     )
 
 

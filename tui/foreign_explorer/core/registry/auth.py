@@ -8,6 +8,7 @@ the same registry two (token, manifest) instead of three.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,16 +17,27 @@ from typing import TYPE_CHECKING
 
 from foreign_explorer.core.registry import errors as e
 from foreign_explorer.core.registry.credentials import Credential, CredentialStore
-from foreign_explorer.core.registry.transport import Response, Transport, is_loopback
+from foreign_explorer.core.registry.transport import (
+    Response,
+    Transport,
+    is_loopback,
+    origin_of,
+    origin_text,
+)
 
 if TYPE_CHECKING:
     import asyncio
 
+# Visible ASCII: what an Authorization header value can carry after "Bearer ".
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 # The token spec's default lifetime when the service does not say.
 DEFAULT_TOKEN_SECONDS = 60
 # Renew a little early: the token must still be valid when the registry checks it.
 EXPIRY_MARGIN = 5.0
+# Longest a token is cached, whatever the service says.
+MAX_TOKEN_SECONDS = 24 * 3600.0
 CLIENT_ID = "foreign-explorer"
+MAX_TOKEN_ANSWER = 1 << 20
 # Token services answer these to a refresh-token POST they do not support (GCR 404, Artifactory
 # 401, ACR 400, others 405): then fall back to GET with basic auth, as containerd does.
 _OAUTH_FALLBACK = frozenset({400, 401, 404, 405})
@@ -169,15 +181,15 @@ def _parse_issued_at(value: object) -> float | None:
 def token_expiry(doc: Mapping[str, object], now: float) -> float:
     """When a token response stops being usable: issued_at + expires_in (spec default 60 s)."""
     lifetime = doc.get("expires_in")
-    seconds = (
-        float(lifetime)
-        if isinstance(lifetime, int | float) and not isinstance(lifetime, bool) and lifetime > 0
-        else DEFAULT_TOKEN_SECONDS
-    )
+    seconds = float(DEFAULT_TOKEN_SECONDS)
+    if isinstance(lifetime, int | float) and not isinstance(lifetime, bool) and lifetime > 0:
+        # A service may say 1e400 (inf) or a 400-digit integer: a day is long enough.
+        seconds = min(float(lifetime), MAX_TOKEN_SECONDS) if lifetime < 1e18 else MAX_TOKEN_SECONDS
     issued = _parse_issued_at(doc.get("issued_at"))
     expiry = (issued if issued is not None else now) + seconds
-    # A token service whose clock runs behind ours would make every token look stale.
-    if expiry <= now + EXPIRY_MARGIN:
+    # A token service whose clock runs behind ours would make every token look stale; one
+    # that runs ahead (or says year 9999) must not make a token outlive its lifetime.
+    if expiry <= now + EXPIRY_MARGIN or expiry > now + seconds:
         expiry = now + seconds
     return expiry
 
@@ -186,7 +198,7 @@ def parse_error_codes(body: bytes) -> list[tuple[str, str]]:
     """(code, message) pairs of a registry `{"errors": [...]}` body; [] if it is not one."""
     try:
         doc = json.loads(body.decode("utf-8", errors="replace"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     errors = doc.get("errors") if isinstance(doc, dict) else None
     if not isinstance(errors, list):
@@ -262,6 +274,13 @@ class Authenticator:
         response = await send(authorization)
         if response.status != 401:
             return response
+        if origin_of(response.url) != origin_of(url):
+            # Only the registry names where its credentials go, not a host it redirected to.
+            raise e.AuthenticationRequired(
+                f"{host} redirected the {purpose} request to {origin_text(response.url)}, which "
+                "asked for credentials; the registry's credentials are not sent there",
+                401,
+            )
         challenge = self._pick_challenge(response, host)
         previous = self._challenges.get(host)
         self._challenges[host] = challenge
@@ -376,6 +395,10 @@ class Authenticator:
             raise e.MalformedResponse(f"{host} sent an invalid token realm URL") from None
         if realm_url.scheme not in ("http", "https") or not realm_url.host:
             raise e.MalformedResponse(f"{host} sent a token realm that is not an http(s) URL")
+        if realm_url.port is not None and not 0 < realm_url.port <= 65535:
+            raise e.MalformedResponse(
+                f"{host} sent a token realm on port {realm_url.port}, outside 1-65535"
+            )
         service = challenge.get("service")
         scopes = [scope]
         offered_scope = challenge.get("scope")
@@ -394,7 +417,12 @@ class Authenticator:
             if service:
                 form["service"] = service
             response = await self._transport.send(
-                "POST", str(realm_url), data=form, max_bytes=1 << 20, purpose="token"
+                "POST",
+                str(realm_url),
+                data=form,
+                max_bytes=MAX_TOKEN_ANSWER,
+                purpose="token",
+                credential_request=True,
             )
             if response.status in _OAUTH_FALLBACK:
                 response = None
@@ -409,8 +437,10 @@ class Authenticator:
                 "GET",
                 url,
                 authorization=credential.basic_authorization() if credential else None,
-                max_bytes=1 << 20,
+                max_bytes=MAX_TOKEN_ANSWER,
                 purpose="token",
+                # Anonymous, it carries nothing of ours and may follow the service anywhere.
+                credential_request=credential is not None,
             )
         return self._token_from(host, realm_url, response, credential)
 
@@ -443,7 +473,7 @@ class Authenticator:
             )
         try:
             doc = json.loads(response.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             kind = "an HTML page" if looks_like_html(response) else "malformed JSON"
             raise e.MalformedResponse(
                 f"token service {service_host} answered {kind} instead of a token"
@@ -453,6 +483,12 @@ class Authenticator:
             token = doc.get("token") or doc.get("access_token")
         if not isinstance(token, str) or not token:
             raise e.MalformedResponse(f"token service {service_host} answered without a token")
+        if not _HEADER_SAFE.fullmatch(token):
+            # It goes into an Authorization header: no spaces, controls or non-ASCII.
+            raise e.MalformedResponse(
+                f"token service {service_host} answered a token with characters an HTTP header "
+                "cannot carry"
+            )
         return BearerToken(token, token_expiry(doc, self._clock()))
 
     async def _refused(self, registry: str, host: str, repository: str) -> e.RegistryError:

@@ -27,6 +27,7 @@ from foreign_explorer.core.registry.auth import (
     parse_error_codes,
 )
 from foreign_explorer.core.registry.credentials import CredentialStore
+from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT, Deadline
 from foreign_explorer.core.registry.ocilayout import (
     PREFIX as OCI_PREFIX,
 )
@@ -76,6 +77,9 @@ class RegistryOptions:
     ca_file: str | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    # Seconds for one fetch_image with its children (tokens, retries, helpers included), and
+    # again for each config; None: no limit beyond the per-read timeouts.
+    timeout: float | None = DEFAULT_TIMEOUT
     trust_env: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_manifest_bytes: int = MAX_MANIFEST_BYTES
@@ -177,7 +181,7 @@ class FetchedImage:
             return None
         try:
             doc = json.loads(self.manifest.decode("utf-8", errors="replace"))
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         config = doc.get("config") if isinstance(doc, dict) else None
         if not isinstance(config, dict) or not isinstance(config.get("digest"), str):
@@ -211,6 +215,8 @@ def layer_history(config: bytes, layer_count: int) -> tuple[str | None, ...]:
     """Each layer's `created_by` line: history entries with `empty_layer` skipped, in order."""
     try:
         doc = json.loads(config.decode("utf-8", errors="replace"))
+    except RecursionError:
+        raise e.MalformedResponse("image config is nested too deeply to read") from None
     except ValueError as exc:
         raise e.MalformedResponse(f"image config is not valid JSON ({exc})") from None
     history = doc.get("history") if isinstance(doc, dict) else None
@@ -247,6 +253,19 @@ def _verify_digest(data: bytes, wanted: str, what: str, said_by: str) -> None:
         )
 
 
+def require_json(body: bytes, where: str) -> None:
+    """A manifest a registry serves passed Go's JSON syntax check when it was pushed; bytes
+    that fail it (truncated, garbage, a page) are a broken answer, not a manifest to judge."""
+    from foreign_explorer.core.gojson import GoJSONError
+    from foreign_explorer.core.gojson.scan import check_syntax
+
+    try:
+        check_syntax(body)
+    except GoJSONError as exc:
+        page = " (it looks like an HTML page)" if body.lstrip()[:1] == b"<" else ""
+        raise e.MalformedResponse(f"{where} is not valid JSON{page}: {exc.message}") from None
+
+
 def manifest_media_type(content_type: str, body: bytes, where: str) -> str:
     """The manifest's media type from Content-Type, or from the body when that is generic."""
     if content_type in _READABLE:
@@ -259,6 +278,8 @@ def manifest_media_type(content_type: str, body: bytes, where: str) -> str:
         raise _unsupported(content_type, where)
     try:
         doc = json.loads(body.decode("utf-8", errors="replace"))
+    except RecursionError:
+        raise e.MalformedResponse(f"{where} is nested too deeply to read") from None
     except ValueError as exc:
         raise e.MalformedResponse(f"{where} is not valid JSON ({exc})") from None
     if not isinstance(doc, dict):
@@ -407,14 +428,17 @@ class RegistryClient:
         """The manifest `source` names; for an index and a platform, that platform's manifest.
 
         `platform` defaults to the options' platform. Without one, an index comes back as is,
-        with its children listed.
+        with its children listed. The options' `timeout` starts now and also bounds the
+        children fetched from the result (fetch them right away, as `check` does); each
+        `fetch_config` gets a budget of its own.
         """
         parsed = parse_source(source) if isinstance(source, str) else source
         wanted = platform if platform is not None else self.options.platform
         if isinstance(parsed, OCILayoutReference):
             image = await _LayoutLoader(parsed, self.options).root()
         else:
-            loader = _RegistryLoader(self, parsed)
+            what = source if isinstance(source, str) else str(parsed)
+            loader = _RegistryLoader(self, parsed, what)
             image = await loader.manifest(parsed.object, parsed.digest, None, None)
         if wanted and image.is_index:
             image = await image.fetch_platform(wanted)
@@ -445,13 +469,21 @@ class RegistryClient:
 
 
 class _RegistryLoader:
-    def __init__(self, client: RegistryClient, ref: Reference) -> None:
+    def __init__(self, client: RegistryClient, ref: Reference, what: str) -> None:
         self._client = client
         self._ref = ref
+        self._what = what
+        self._deadline = Deadline.start(client.options.timeout, what)
         self.max_manifest_bytes = client.options.max_manifest_bytes
         self.max_config_bytes = client.options.max_config_bytes
 
     async def manifest(
+        self, target: str, expected: str | None, platform: str | None, parent: FetchedImage | None
+    ) -> FetchedImage:
+        async with self._deadline.bound():
+            return await self._manifest(target, expected, platform, parent)
+
+    async def _manifest(
         self, target: str, expected: str | None, platform: str | None, parent: FetchedImage | None
     ) -> FetchedImage:
         ref = self._ref
@@ -482,6 +514,7 @@ class _RegistryLoader:
                 f"{host} answered an HTML page for {where}: not the registry API (a proxy, a "
                 "login portal, or the wrong host?)"
             )
+        require_json(body, where)
         media_type = manifest_media_type(response.content_type, body, where)
         announced = response.headers.get("docker-content-digest")
         if announced is not None and validate_digest(announced) is None:
@@ -504,6 +537,12 @@ class _RegistryLoader:
         return FetchedImage(body, media_type, digest, info, children, parent, announced, self)
 
     async def blob(self, digest: str, max_bytes: int, what: str) -> bytes:
+        # Asked for later (the explorer's history pane): a budget of its own.
+        deadline = Deadline.start(self._client.options.timeout, f"the {what} of {self._what}")
+        async with deadline.bound():
+            return await self._blob(digest, max_bytes, what)
+
+    async def _blob(self, digest: str, max_bytes: int, what: str) -> bytes:
         ref = self._ref
         host = ref.api_host()
         where = f"{what} {digest} of {ref.repository} on {host}"
@@ -528,7 +567,7 @@ class _RegistryLoader:
 class _LayoutLoader:
     def __init__(self, ref: OCILayoutReference, options: RegistryOptions) -> None:
         self._ref = ref
-        self._layout = OCILayout(ref.path)
+        self._layout = OCILayout(ref.path, options.max_manifest_bytes)
         self.max_manifest_bytes = options.max_manifest_bytes
         self.max_config_bytes = options.max_config_bytes
 
@@ -551,6 +590,7 @@ class _LayoutLoader:
     ) -> FetchedImage:
         where = f"manifest {digest} in {self._ref}"
         body = self._layout.read_blob(digest, self.max_manifest_bytes, "manifest")
+        require_json(body, where)
         media_type = manifest_media_type(declared, body, where)
         return self._image(body, media_type, digest, platform, parent)
 

@@ -20,14 +20,20 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from foreign_explorer.core.reference import DOCKER_HUB, DOCKER_HUB_API, DOCKER_HUB_CONFIG_KEY
 from foreign_explorer.core.registry.errors import CredentialError
+
+if TYPE_CHECKING:
+    import asyncio
 
 # Docker stores identity tokens from `docker login` against OAuth registries under this user.
 IDENTITY_TOKEN_USER = "<token>"
 HELPER_PREFIX = "docker-credential-"
 HELPER_TIMEOUT = 10.0
+# A helper's answer is one small JSON object.
+HELPER_OUTPUT_CAP = 64 * 1024
 _DOCKER_HUB_NAMES = frozenset(
     {DOCKER_HUB, "index.docker.io", DOCKER_HUB_API, "https://index.docker.io/v1/"}
 )
@@ -148,6 +154,8 @@ class CredentialStore:
             raise CredentialError(f"cannot read {path}: {exc.strerror}") from None
         try:
             doc = json.loads(text) if text.strip() else {}
+        except RecursionError:
+            raise CredentialError(f"{path} is not valid JSON (nested too deeply)") from None
         except ValueError as exc:
             raise CredentialError(f"{path} is not valid JSON ({exc})") from None
         if not isinstance(doc, dict):
@@ -240,7 +248,12 @@ class CredentialStore:
         return None
 
     async def _run_helper(self, name: str, registry: str) -> Credential | None:
-        """`docker-credential-NAME get` with the server on stdin; None when it has nothing."""
+        """`docker-credential-NAME get` with the server on stdin; None when it has nothing.
+
+        The helper runs in a process group of its own: at its time limit (or when the fetch's
+        deadline cancels the lookup) the whole group is killed, children holding its output
+        pipe included.
+        """
         import asyncio
 
         program = HELPER_PREFIX + name
@@ -256,19 +269,33 @@ class CredentialStore:
                 "get",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
                 env=self._env,
+                start_new_session=True,
             )
-            out, _ = await asyncio.wait_for(
-                proc.communicate(self._server_url(registry).encode()), self._helper_timeout
-            )
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            self.problems[registry] = f"credential helper {program} did not answer in time"
-            return None
         except OSError as exc:
             self.problems[registry] = f"credential helper {program} cannot run ({exc.strerror})"
+            return None
+        out = None
+        try:
+            async with asyncio.timeout(self._helper_timeout):
+                out = await _talk(proc, self._server_url(registry).encode())
+        except TimeoutError:
+            self.problems[registry] = (
+                f"credential helper {program} did not answer within {self._helper_timeout:g} s; "
+                "stopped it and its children"
+            )
+            return None
+        except OSError as exc:
+            self.problems[registry] = f"credential helper {program} failed ({exc.strerror})"
+            return None
+        finally:
+            if out is None:
+                await _kill_group(proc)
+        if out is None:
+            self.problems[registry] = (
+                f"credential helper {program} answered more than {HELPER_OUTPUT_CAP} bytes"
+            )
             return None
         if proc.returncode != 0:
             # The helper protocol's way of saying "nothing stored for this server".
@@ -280,7 +307,7 @@ class CredentialStore:
         try:
             answer = json.loads(out)
             username, secret = answer["Username"], answer["Secret"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             self.problems[registry] = f"credential helper {program} answered malformed JSON"
             return None
         if not isinstance(username, str) or not isinstance(secret, str) or not secret:
@@ -289,3 +316,46 @@ class CredentialStore:
         if username == IDENTITY_TOKEN_USER:
             return Credential(username, "", secret, source)
         return Credential(username, secret, None, source)
+
+
+async def _talk(proc: asyncio.subprocess.Process, server: bytes) -> bytes | None:
+    """Send the server name, read at most the cap (None past it), wait for the exit."""
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(server)
+        await proc.stdin.drain()
+        proc.stdin.close()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # A helper that does not read its input may still answer.
+    out = b""
+    while len(out) <= HELPER_OUTPUT_CAP:
+        more = await proc.stdout.read(HELPER_OUTPUT_CAP + 1 - len(out))
+        if not more:
+            break
+        out += more
+    if len(out) > HELPER_OUTPUT_CAP:
+        return None
+    await proc.wait()
+    return out
+
+
+async def _kill_group(proc: asyncio.subprocess.Process) -> None:
+    """SIGKILL the helper's whole process group (it leads it), then reap the helper.
+
+    Our ends of its pipes are closed first: asyncio (3.11) only reports the exit once every
+    pipe is closed, and a pipe we stopped reading (or one a process that left the group
+    still holds) would never close by itself.
+    """
+    import signal
+
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups to kill
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+    transport = getattr(proc, "_transport", None)
+    if transport is not None:
+        transport.close()
+    await proc.wait()

@@ -44,6 +44,10 @@ class RegistryTimeout(NetworkError):
     """Connecting or reading took longer than the configured timeout."""
 
 
+class DeadlineExceeded(RegistryTimeout):
+    """The whole fetch (tokens, manifests, children, retries) outlasted `--timeout`."""
+
+
 class TruncatedResponse(NetworkError):
     """The connection closed before the whole body arrived."""
 
@@ -134,6 +138,10 @@ class DigestMismatch(ProtocolError):
 
 class ManifestTooLarge(ProtocolError):
     """The manifest is bigger than the cap; we stopped reading it."""
+
+
+class RedirectRefused(ProtocolError):
+    """A request carrying a credential was redirected to another origin; it stays home."""
 
 
 # --- local inputs -----------------------------------------------------------------------------

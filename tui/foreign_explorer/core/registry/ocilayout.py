@@ -2,12 +2,16 @@
 
 Written `oci:PATH[:TAG]`; the tag is the `org.opencontainers.image.ref.name` annotation of an
 entry in index.json. Every blob read is checked against its digest, like a registry pull.
+Every file is read as a regular file only (a FIFO, a device or a directory is refused before
+it is read) and never past its cap, whatever its size claims.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +24,17 @@ from foreign_explorer.core.registry.errors import (
 )
 
 PREFIX = "oci:"
+# index.json is an index: the same cap as any manifest.
+MAX_INDEX_BYTES = 4 * 1024 * 1024
+MAX_MARKER_BYTES = 64 * 1024
+_READ_CHUNK = 1 << 20
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 REF_NAME = "org.opencontainers.image.ref.name"
 # containerd's exports carry the full image name here.
 CONTAINERD_NAME = "io.containerd.image.name"
@@ -56,22 +71,71 @@ def parse_oci_reference(text: str) -> OCILayoutReference:
     return OCILayoutReference(path, tag or None)
 
 
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular_file(path: Path, cap: int, what: str) -> bytes:
+    """At most `cap` bytes of a regular file (a symlink to one is fine), else a one-line error.
+
+    Checked before opening (opening a device can have effects) and again on the open file
+    (the path may change in between); O_NONBLOCK so that a FIFO swapped in cannot hang open.
+    Reads stop at cap + 1 bytes: st_size is not trusted (/proc files say 0, files grow).
+    Raises FileNotFoundError for the caller to word; other failures are OCILayoutError.
+    """
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise OCILayoutError(f"{what} {path} is {_kind(mode)}, not a regular file")
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise OCILayoutError(f"cannot read {what} {path}: {exc.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OCILayoutError(f"{what} {path} is {_kind(mode)}, not a regular file")
+        os.set_blocking(fd, True)  # a regular file after all: plain reads
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:
+            chunk = os.read(fd, min(_READ_CHUNK, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise OCILayoutError(f"cannot read {what} {path}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if size > cap:
+        raise ManifestTooLarge(f"{what} {path} is larger than {cap} bytes; stopped reading")
+    return b"".join(chunks)
+
+
 def _read_json(path: Path, what: str) -> object:
     try:
-        return json.loads(path.read_bytes())
+        data = read_regular_file(path, MAX_MARKER_BYTES, what)
     except FileNotFoundError:
         raise OCILayoutError(f"{path.parent} is not an OCI image layout: no {what}") from None
-    except OSError as exc:
-        raise OCILayoutError(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise OCILayoutError(f"{path} is not valid JSON ({exc})") from None
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise OCILayoutError(f"{path} is not valid JSON ({_error_text(exc)})") from None
+
+
+def _error_text(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
 
 
 class OCILayout:
     """Reads one layout directory."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, max_index_bytes: int = MAX_INDEX_BYTES) -> None:
         self.path = Path(path)
+        self.max_index_bytes = max_index_bytes
         if not self.path.is_dir():
             raise OCILayoutError(f"OCI layout {self.path} is not a directory")
         marker = _read_json(self.path / "oci-layout", "oci-layout file")
@@ -82,17 +146,17 @@ class OCILayout:
 
     def _read_index_bytes(self) -> bytes:
         try:
-            return (self.path / "index.json").read_bytes()
+            return read_regular_file(self.path / "index.json", self.max_index_bytes, "index")
         except FileNotFoundError:
             raise OCILayoutError(f"{self.path} is not an OCI image layout: no index.json") from None
-        except OSError as exc:
-            raise OCILayoutError(f"cannot read {self.path}/index.json: {exc.strerror}") from None
 
     def _entries(self) -> list[dict[str, object]]:
         try:
             doc = json.loads(self.index_bytes)
-        except ValueError as exc:
-            raise OCILayoutError(f"{self.path}/index.json is not valid JSON ({exc})") from None
+        except (ValueError, RecursionError) as exc:
+            raise OCILayoutError(
+                f"{self.path}/index.json is not valid JSON ({_error_text(exc)})"
+            ) from None
         manifests = doc.get("manifests") if isinstance(doc, dict) else None
         if not isinstance(manifests, list):
             raise OCILayoutError(f"{self.path}/index.json has no 'manifests' list")
@@ -101,7 +165,7 @@ class OCILayout:
     def index_media_type(self) -> str:
         try:
             doc = json.loads(self.index_bytes)
-        except ValueError:
+        except (ValueError, RecursionError):
             return mt.OCI_INDEX
         media_type = doc.get("mediaType") if isinstance(doc, dict) else None
         return media_type if isinstance(media_type, str) and media_type else mt.OCI_INDEX
@@ -143,16 +207,9 @@ class OCILayout:
         algorithm, _, encoded = digest.partition(":")
         path = self.path / "blobs" / algorithm / encoded
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise ManifestTooLarge(
-                    f"{what} {digest} in {self.path} is {size} bytes, over the {max_bytes} limit"
-                )
-            data = path.read_bytes()
+            data = read_regular_file(path, max_bytes, what)
         except FileNotFoundError:
             raise OCILayoutError(f"{what} {digest} is not in {self.path}/blobs") from None
-        except OSError as exc:
-            raise OCILayoutError(f"cannot read {what} {digest}: {exc.strerror}") from None
         actual = f"{algorithm}:{hashlib.new(algorithm, data).hexdigest()}"
         if actual != digest:
             raise DigestMismatch(

@@ -84,6 +84,8 @@ def parse_index(data: bytes, where: str = "index") -> tuple[IndexChild, ...]:
     """Every child of an index, in order. Entries that are not objects are skipped."""
     try:
         doc = json.loads(data.decode("utf-8", errors="replace"))
+    except RecursionError:
+        raise MalformedResponse(f"{where} is nested too deeply to read") from None
     except ValueError as exc:
         raise MalformedResponse(f"{where} is not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("manifests"), list):

@@ -1,9 +1,11 @@
 """HTTP for the registry client: one shared httpx.AsyncClient, retries, redirects, size caps.
 
-Everything a request can go through (DNS, TLS, timeouts, 429/5xx, truncated bodies) ends up
-either as a `Response` or as one typed `RegistryError` with a one-line message. This layer
-knows nothing about tokens: it sends an `Authorization` header only to the origin the caller
-names, and drops it on any hop to another origin.
+Everything a request can go through (DNS, TLS, timeouts, 429/5xx, truncated bodies, answers
+that are not HTTP) ends up either as a `Response` or as one typed `RegistryError` with a
+one-line message. This layer knows nothing about tokens, but it keeps credentials at home: an
+`Authorization` header goes only to the origin the caller names and is dropped on any hop to
+another origin; a request whose purpose is a credential (a form body, a token request) is not
+followed to another origin at all.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ MAX_REDIRECTS = 5
 # Error bodies are only read for the registry's error code and a line of text.
 ERROR_BODY_CAP = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_PORT = 65535
+# Python's int() refuses longer digit strings; no header needs them.
+_MAX_DIGITS = 18
 _RETRIED = frozenset({429, 502, 503, 504})
 # Proxies a plain-HTTP request may go through (over TLS, if the proxy URL is https://).
 _HTTP_PROXY_VARS = ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -136,10 +141,10 @@ def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
         window = None
         for param in params:
             key, _, val = param.strip().partition("=")
-            if key.strip().lower() == "w" and val.strip().isdigit():
+            if key.strip().lower() == "w" and _is_number(val.strip()):
                 window = int(val.strip())
         head = head.strip().split(",", 1)[0].strip()
-        return (int(head) if head.isdigit() else None), window
+        return (int(head) if _is_number(head) else None), window
 
     limit, limit_window = number_and_window(headers.get("ratelimit-limit"))
     remaining, remaining_window = number_and_window(headers.get("ratelimit-remaining"))
@@ -148,22 +153,32 @@ def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
     return RateLimit(limit, remaining, limit_window or remaining_window)
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only ('²'.isdigit() is true), few enough for int()."""
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS
+
+
+# Longer than any retry budget; keeps the reset time printable.
+_MAX_RETRY_AFTER = 10 * 365 * 24 * 3600.0
+
+
 def parse_retry_after(value: str | None, now: float) -> float | None:
     """Seconds to wait from `Retry-After` (delta seconds or an HTTP date), or None."""
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(
+            float(value) if len(value) <= _MAX_DIGITS else _MAX_RETRY_AFTER, _MAX_RETRY_AFTER
+        )
     import email.utils
 
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        seconds = when.timestamp() - now
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - now)
+    return min(max(0.0, seconds), _MAX_RETRY_AFTER)
 
 
 def _duration(seconds: float) -> str:
@@ -176,7 +191,10 @@ def _duration(seconds: float) -> str:
 
 
 def _clock_text(unix: float) -> str:
-    return time.strftime("%H:%M:%S UTC", time.gmtime(unix))
+    try:
+        return time.strftime("%H:%M:%S UTC", time.gmtime(unix))
+    except (OverflowError, OSError, ValueError):
+        return "a time this system cannot show"
 
 
 def _exception_chain(exc: BaseException) -> list[BaseException]:
@@ -198,7 +216,7 @@ def classify_transport_error(exc: Exception, url: str) -> e.RegistryError:
 
     import httpx
 
-    target = _display_origin(url)
+    target = origin_text(url)
     chain = _exception_chain(exc)
     if any(isinstance(c, ssl.SSLCertVerificationError) for c in chain):
         reason = next(
@@ -226,15 +244,36 @@ def classify_transport_error(exc: Exception, url: str) -> e.RegistryError:
         phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for"
         return e.RegistryTimeout(f"timed out {phase} {target}")
     if isinstance(exc, httpx.RemoteProtocolError):
+        said = str(exc)
+        if said.startswith("Invalid URL in location header"):
+            return e.ProtocolError(f"{target} redirected to an invalid URL")
+        if not _is_truncation(said):
+            return e.ProtocolError(
+                f"{target} sent an answer that is not valid HTTP ({e.one_line(said, 120)})"
+            )
         return e.TruncatedResponse(
-            f"{target} closed the connection mid-answer ({e.one_line(str(exc), 120)})"
+            f"{target} closed the connection mid-answer ({e.one_line(said, 120)})"
+        )
+    if isinstance(exc, httpx.DecodingError):
+        return e.ProtocolError(
+            f"{target} sent a body its Content-Encoding does not decode "
+            f"({e.one_line(str(exc), 120)})"
         )
     if isinstance(exc, httpx.ConnectError):
         return e.NetworkError(f"cannot connect to {target}: {e.one_line(str(exc), 120)}")
     return e.NetworkError(f"request to {target} failed: {e.one_line(str(exc) or repr(exc), 120)}")
 
 
-def _display_origin(url: str) -> str:
+def _is_truncation(said: str) -> bool:
+    """httpx's words for a connection that ended early (h11 and httpcore), not bad syntax."""
+    return any(
+        words in said.lower()
+        for words in ("peer closed", "server disconnected", "incomplete", "without sending")
+    )
+
+
+def origin_text(url: str) -> str:
+    """`scheme://host:port` of a URL, for messages (never its path, query or user info)."""
     scheme, host, port = origin_of(url)
     shown = f"[{host}]" if ":" in host else host
     return f"{scheme}://{shown}:{port}"
@@ -366,19 +405,23 @@ class Transport:
         max_bytes: int = ERROR_BODY_CAP,
         purpose: str = "request",
         on_too_large: Callable[[int | None], e.RegistryError] | None = None,
+        credential_request: bool = False,
     ) -> Response:
         """One logical request: retried on 429/5xx, redirects followed, body capped.
 
-        `authorization` goes only to the origin of `url`; a redirect elsewhere drops it.
+        `authorization` goes only to the origin of `url`; a redirect elsewhere drops it. A
+        `credential_request` (one that exists to present a credential: a token request) and
+        any request with a form body are refused, not followed, when redirected elsewhere.
         Bodies of 2xx answers are read up to `max_bytes`; past it `on_too_large` is raised.
         """
         retry = self.options.retry
         slept = 0.0
         attempt = 0
+        hop = _Hop(authorization, credential_request or data is not None)
         while True:
             attempt += 1
             response = await self._follow(
-                method, url, headers, authorization, data, max_bytes, purpose, on_too_large
+                method, url, headers, hop, data, max_bytes, purpose, on_too_large
             )
             if response.status not in _RETRIED:
                 return response
@@ -394,7 +437,7 @@ class Transport:
     def _gave_up(
         self, response: Response, attempts: int, wait: float | None, now: float
     ) -> e.RegistryError:
-        target = _display_origin(response.url)
+        target = origin_text(response.url)
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
         if response.status == 429:
             retry_at = None if wait is None else now + wait
@@ -421,31 +464,35 @@ class Transport:
         method: str,
         url: str,
         headers: Mapping[str, str] | None,
-        authorization: str | None,
+        hop: _Hop,
         data: Mapping[str, str] | None,
         max_bytes: int,
         purpose: str,
         on_too_large: Callable[[int | None], e.RegistryError] | None,
     ) -> Response:
-        import httpx
-
-        credential_origin = origin_of(url) if authorization else None
+        check_target(url, purpose)
+        home = origin_of(url)
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             sent = dict(headers or {})
             # Bearer tokens and passwords belong to one origin; blob storage and CDNs get none.
-            if credential_origin is not None and origin_of(current) == credential_origin:
-                sent["Authorization"] = authorization  # type: ignore[assignment]
+            if hop.authorization is not None and origin_of(current) == home:
+                sent["Authorization"] = hop.authorization
             response = await self._exchange(
                 method, current, sent, data, max_bytes, purpose, on_too_large
             )
             if response.status not in _REDIRECTS or "location" not in response.headers:
                 return response
-            current = str(httpx.URL(current).join(response.headers["location"]))
+            current = _redirect_target(current, response.headers["location"], purpose)
+            if hop.secret and origin_of(current) != home:
+                raise e.RedirectRefused(
+                    f"{origin_text(url)} redirected the {purpose} request, which carries a "
+                    f"credential, to {origin_text(current)}; not following it there"
+                )
             if response.status == 303 or (response.status in (301, 302) and method == "POST"):
                 method, data = "GET", None
-            purpose = f"{purpose} (redirected)"
-        raise e.ProtocolError(f"more than {MAX_REDIRECTS} redirects from {_display_origin(url)}")
+            purpose = purpose if purpose.endswith("(redirected)") else f"{purpose} (redirected)"
+        raise e.ProtocolError(f"more than {MAX_REDIRECTS} redirects from {origin_text(url)}")
 
     async def _exchange(
         self,
@@ -468,44 +515,95 @@ class Transport:
                 if rate := parse_rate_limit(stream.headers):
                     self.rate_limit = rate
                 cap = max_bytes if 200 <= status < 300 else ERROR_BODY_CAP
-                body = await _read_capped(stream, cap, status, on_too_large)
+                too_large = on_too_large or _default_too_large(url, purpose, cap)
+                body = await _read_capped(stream, cap, status, too_large)
                 return Response(status, stream.headers, body, str(stream.url))
         except httpx.HTTPError as exc:
             raise classify_transport_error(exc, url) from None
         except httpx.InvalidURL:
             raise e.ProtocolError(f"invalid URL for {purpose}: {e.one_line(url, 120)}") from None
+        except UnicodeError:
+            # A header value (a token a service sent) that HTTP cannot carry.
+            raise e.ProtocolError(
+                f"cannot send the {purpose} request to {origin_text(url)}: a header holds "
+                "characters HTTP cannot carry"
+            ) from None
         finally:
             self.requests.append(RequestRecord(method, record_url, status, purpose))
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """What a request carries that must not leave its origin."""
+
+    authorization: str | None = field(repr=False)
+    # Refuse a redirect to another origin instead of following it without the credential.
+    secret: bool
+
+
+def check_target(url: str, purpose: str) -> None:
+    """Only http(s) URLs with a host and a TCP port are requested (the socket layer would
+    raise OverflowError for port 99999, or read a local file for file:)."""
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise e.ProtocolError(f"invalid URL for {purpose}: {e.one_line(url, 120)}") from None
+    if parsed.scheme not in ("http", "https"):
+        scheme = e.one_line(parsed.scheme or "(none)", 40)
+        raise e.ProtocolError(f"the {purpose} URL is not http(s) (scheme {scheme})")
+    if not parsed.host:
+        raise e.ProtocolError(f"the {purpose} URL has no host")
+    if parsed.port is not None and not 0 < parsed.port <= _MAX_PORT:
+        raise e.ProtocolError(
+            f"the {purpose} URL names port {parsed.port} on {e.one_line(parsed.host, 120)}, "
+            f"outside 1-{_MAX_PORT}"
+        )
+
+
+def _redirect_target(current: str, location: str, purpose: str) -> str:
+    import httpx
+
+    try:
+        target = str(httpx.URL(current).join(location))
+    except httpx.InvalidURL:
+        raise e.ProtocolError(f"{origin_text(current)} redirected to an invalid URL") from None
+    check_target(target, f"{purpose} redirect")
+    return target
+
+
+def _default_too_large(url: str, purpose: str, cap: int) -> Callable[[int | None], e.RegistryError]:
+    def too_large(declared: int | None) -> e.RegistryError:
+        return e.ProtocolError(
+            f"the {purpose} answer from {origin_text(url)} is larger than {cap} bytes; "
+            "stopped reading"
+        )
+
+    return too_large
 
 
 async def _read_capped(
     stream: httpx.Response,
     cap: int,
     status: int,
-    on_too_large: Callable[[int | None], e.RegistryError] | None,
+    on_too_large: Callable[[int | None], e.RegistryError],
 ) -> bytes:
-    declared = stream.headers.get("content-length")
-    declared_size = int(declared) if declared and declared.isdigit() else None
+    """At most `cap` bytes, whatever Content-Length says or does not say (chunked)."""
+    declared = stream.headers.get("content-length", "").strip()
+    declared_size = int(declared) if _is_number(declared) else None
     success = 200 <= status < 300
     if success and declared_size is not None and declared_size > cap:
-        raise _too_large(on_too_large, declared_size, cap)
+        raise on_too_large(declared_size)
     chunks: list[bytes] = []
     size = 0
     async for chunk in stream.aiter_bytes():
         size += len(chunk)
         if size > cap:
             if success:
-                raise _too_large(on_too_large, declared_size, cap)
+                raise on_too_large(declared_size)
             # Error pages only need their beginning.
             chunks.append(chunk[: cap - (size - len(chunk))])
             break
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _too_large(
-    on_too_large: Callable[[int | None], e.RegistryError] | None, declared: int | None, cap: int
-) -> e.RegistryError:
-    if on_too_large is not None:
-        return on_too_large(declared)
-    return e.ProtocolError(f"answer larger than {cap} bytes; stopped reading")
