@@ -25,9 +25,9 @@ from foreign_explorer.core.policy import (
     compile_policy,
     source_from_config,
 )
-from foreign_explorer.core.profiles import DISTRIBUTION_2_8
+from foreign_explorer.core.profiles import Profile
 from tests.registry import images as im
-from tests.registry.harness import RegistryPool
+from tests.registry.harness import BUILDS, DEBIAN_2_8, RegistryBuild, RegistryPool
 
 MCR = "https://mcr.microsoft.com/v2/windows/nanoserver/blobs/sha256:" + "62239e9a" * 8
 URL_ERRORS = frozenset(ERROR_TEXT.values())
@@ -557,14 +557,14 @@ ALL_CASES = [*_matrix(), *ROWS, *QUIRKS, *DIGESTS, *POLICY_CASES, *STARTUP, *ENV
 # --- the comparison ------------------------------------------------------------------------------
 
 
-def _engine_source(case: Case) -> PolicySource:
+def _engine_source(case: Case, profile: Profile) -> PolicySource:
     if case.raw_config is not None:
         source = source_from_config(case.raw_config)
     elif case.validation is not None:
         source = source_from_config(yaml.safe_dump({"validation": dict(case.validation)}))
     else:
         source = PolicySource()
-    return apply_environment(source, case.env, DISTRIBUTION_2_8) if case.env else source
+    return apply_environment(source, case.env, profile) if case.env else source
 
 
 @dataclass(frozen=True)
@@ -575,9 +575,9 @@ class Outcome:
     startup: str | None
 
 
-def _predict(case: Case, image: im.Image) -> Outcome:
+def _predict(case: Case, image: im.Image, profile: Profile) -> Outcome:
     try:
-        policy = compile_policy(_engine_source(case), DISTRIBUTION_2_8)
+        policy = compile_policy(_engine_source(case, profile), profile)
     except PolicyStartupError as exc:
         return Outcome(None, b"", (), exc.message)
     except PolicyConfigError:
@@ -585,7 +585,7 @@ def _predict(case: Case, image: im.Image) -> Outcome:
     try:
         manifest = parse_manifest(image.manifest, image.media_type)
     except ManifestInvalid as exc:
-        response = invalid_manifest_response(exc)
+        response = invalid_manifest_response(exc, profile)
         return Outcome(response.status, response.body, (), None)
     evaluation = evaluate_manifest(manifest, policy)
     errors = tuple(ERROR_TEXT[v.verdict] for v in evaluation.failing if v.verdict in ERROR_TEXT)
@@ -604,10 +604,23 @@ def _observe(pool: RegistryPool, case: Case, image: im.Image) -> Outcome:
     return Outcome(push.status, push.body, errors, None)
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
-def test_engine_predicts_the_registry(case: Case, registry_pool: RegistryPool) -> None:
+def _params() -> list[Any]:
+    return [
+        pytest.param(case, build, id=f"{build.marker}-{case.id}", marks=pytest.mark.registry)
+        if build is DEBIAN_2_8
+        else pytest.param(case, build, id=f"{build.marker}-{case.id}", marks=pytest.mark.registry3)
+        for build in BUILDS
+        for case in ALL_CASES
+    ]
+
+
+@pytest.mark.parametrize(("case", "build"), _params())
+def test_engine_predicts_the_registry(
+    case: Case, build: RegistryBuild, request: pytest.FixtureRequest
+) -> None:
+    pool: RegistryPool = request.getfixturevalue(build.pool_fixture)
     image = case.image()
-    assert _predict(case, image) == _observe(registry_pool, case, image)
+    assert _predict(case, image, build.profile) == _observe(pool, case, image)
 
 
 def test_suite_covers_every_outcome_class() -> None:
@@ -642,7 +655,7 @@ def test_blog_case_body_is_exact(registry_pool: RegistryPool) -> None:
         ]
     )
     case = Case("blog", lambda: image, None)
-    predicted = _predict(case, image)
+    predicted = _predict(case, image, DEBIAN_2_8.profile)
     assert predicted == _observe(registry_pool, case, image)
     assert predicted.status == 500
     assert predicted.body == (

@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from foreign_explorer.core.gojson.literals import _fix_surrogates, _parse_float64, _parse_int64
+from foreign_explorer.core.gojson.stdbase64 import CorruptInput, std_decode
 from foreign_explorer.core.gojson.types import (
     AnyType,
     BoolType,
@@ -66,6 +67,12 @@ def _fast_value(go_type: GoType, value: Any) -> Any:
                 return number
         case BoolType() if kind is bool:
             return value
+        case SliceType() if go_type.is_bytes:
+            if kind is str:
+                try:
+                    return std_decode(_fix_surrogates(value).encode("utf-8"))
+                except CorruptInput:
+                    pass  # the full decoder reports it in Go's order
         case SliceType() if kind is list:
             return tuple(_fast_value(go_type.elem, v) for v in value)
         case MapType() if kind is tuple:
