@@ -25,7 +25,7 @@ REQUIRE_REGISTRY_ENV = "FOREIGN_EXPLORER_REQUIRE_REGISTRY"
 MISSING_REQUIRED = DEBIAN_2_8.required_message()
 MISSING_SKIPPED = DEBIAN_2_8.skip_message()
 # Using one of these fixtures is enough to need that build; the marker need not be repeated.
-_FIXTURE_BUILDS: dict[str, RegistryBuild] = {
+_REGISTRY_FIXTURES: dict[str, RegistryBuild] = {
     "registry_pool": DEBIAN_2_8,
     "default_registry": DEBIAN_2_8,
     "registry3_pool": DISTRIBUTION_3_1,
@@ -36,9 +36,8 @@ _FIXTURE_BUILDS: dict[str, RegistryBuild] = {
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for name in getattr(item, "fixturenames", ()):
-            build = _FIXTURE_BUILDS.get(name)
-            if build is not None:
-                item.add_marker(build.marker)
+            if name in _REGISTRY_FIXTURES:
+                item.add_marker(_REGISTRY_FIXTURES[name].marker)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -63,7 +62,7 @@ def _pool(build: RegistryBuild) -> Iterator[RegistryPool]:
 
 @pytest.fixture(scope="session")
 def registry_pool() -> Iterator[RegistryPool]:
-    """One 2.8 registry process per distinct policy for the whole session, stopped at the end."""
+    """One registry process per distinct policy for the whole session, all stopped at the end."""
     yield from _pool(DEBIAN_2_8)
 
 
@@ -74,12 +73,12 @@ def registry3_pool() -> Iterator[RegistryPool]:
 
 
 @pytest.fixture
-def default_registry(registry_pool: RegistryPool) -> RunningRegistry:
-    """The registry with the default config: no validation section at all."""
-    return registry_pool.registry_for(None)
-
-
-@pytest.fixture
 def default_registry3(registry3_pool: RegistryPool) -> RunningRegistry:
     """The v3.1.1 registry with the default config."""
     return registry3_pool.registry_for(None)
+
+
+@pytest.fixture
+def default_registry(registry_pool: RegistryPool) -> RunningRegistry:
+    """The registry with the default config: no validation section at all."""
+    return registry_pool.registry_for(None)
