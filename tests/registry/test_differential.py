@@ -587,7 +587,9 @@ def _predict(case: Case, image: im.Image, profile: Profile) -> Outcome:
     except ManifestInvalid as exc:
         response = invalid_manifest_response(exc, profile)
         return Outcome(response.status, response.body, (), None)
-    evaluation = evaluate_manifest(manifest, policy)
+    # The repository holds exactly what the push uploads (a fresh repository per case).
+    present = frozenset(blob.digest for blob in image.blobs)
+    evaluation = evaluate_manifest(manifest, policy, present=present)
     errors = tuple(ERROR_TEXT[v.verdict] for v in evaluation.failing if v.verdict in ERROR_TEXT)
     return Outcome(evaluation.response.status, evaluation.response.body, errors, None)
 
