@@ -16,10 +16,9 @@ from foreign_explorer.core.evaluate import (
     DescriptorVerdict,
     Evaluation,
     evaluate_manifest,
-    invalid_manifest_response,
 )
 from foreign_explorer.core.lint import LintWarning, checked_urls, lint_policy
-from foreign_explorer.core.manifest import Manifest, ManifestInvalid, parse_manifest
+from foreign_explorer.core.manifest import Manifest, ManifestInvalid, NotAManifest, parse_manifest
 from foreign_explorer.core.mediatypes import short_media_type
 from foreign_explorer.core.policy import (
     PolicyConfigError,
@@ -33,6 +32,10 @@ from foreign_explorer.core.policy import (
 from foreign_explorer.core.profiles import Profile, get_profile
 from foreign_explorer.core.report import (
     evaluation_dict,
+    indexes_line,
+    manifest_invalid_dict,
+    not_a_manifest_dict,
+    not_a_manifest_lines,
     policy_dict,
     startup_error_dict,
     warnings_list,
@@ -152,9 +155,11 @@ def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
 
 def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
     policy = evaluation.policy
+    indexes = indexes_line(policy.source, policy.profile)
     lines = [
         f"target {policy.profile.name}",
         *_wrap(f"policy: {_describe_policy(policy.source)}", ""),
+        *(_wrap(indexes, "") if indexes else ()),
         *warning_lines(warnings, style),
     ]
     for verdict in evaluation.descriptors:
@@ -171,18 +176,7 @@ def _response_lines(response: PushResponse, summary: str, style: Style) -> list[
 
 
 def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Profile) -> dict:
-    response = invalid_manifest_response(error)
-    return {
-        "target": profile.name,
-        "policy": policy_dict(source),
-        "policyError": None,
-        "accepted": False,
-        "status": response.status,
-        "body": json.loads(response.body),
-        "bodyText": response.body.decode("utf-8", "replace"),
-        "manifestError": error.message,
-        "descriptors": [],
-    }
+    return manifest_invalid_dict(error, source, profile)
 
 
 def _registry_options(args: argparse.Namespace) -> Any:
@@ -295,9 +289,16 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             for line in warning_lines(warnings, style):
                 print(line, file=out)
-            head = f"push → 400 Bad Request: manifest invalid: {exc.message}"
+            head = f"push → 400 Bad Request: manifest invalid: {document['manifestError']}"
             print(style(head, "1;31"), file=out)
             print(document["bodyText"].rstrip("\n"), file=out)
+        return EXIT_REJECTED
+    except NotAManifest as exc:
+        # Refused whatever Content-Type a push claims: one answer per type.
+        if args.format == "json":
+            print(json.dumps(not_a_manifest_dict(exc, source, profile), indent=2), file=out)
+        else:
+            print(style("\n".join(not_a_manifest_lines(exc, profile)), "1;31"), file=out)
         return EXIT_REJECTED
     except ForeignExplorerError as exc:
         print(f"foreign-explorer check: {args.file or SAMPLE_NAME}: {exc}", file=err)
@@ -363,7 +364,7 @@ def _check_fetched(
             manifest = parse_manifest(image.manifest, image.media_type)
         except ManifestInvalid as exc:
             document = _invalid_manifest(exc, policy.source, policy.profile)
-            text = f"push → 400 Bad Request: manifest invalid: {exc.message}"
+            text = f"push → 400 Bad Request: manifest invalid: {document['manifestError']}"
             accepted = False
         else:
             manifests.append(manifest)
@@ -383,7 +384,7 @@ def _check_fetched(
         if from_index:
             payload = {
                 "target": policy.profile.name,
-                "policy": policy_dict(policy.source),
+                "policy": policy_dict(policy.source, policy.profile),
                 "policyError": None,
                 "source": parent.source.to_dict(),
                 "accepted": all_accepted,
