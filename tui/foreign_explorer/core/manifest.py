@@ -219,12 +219,15 @@ _MANIFEST_KEYS = ("schemaVersion", "mediaType", "config", "layers", "manifests")
 
 def _manifest_keys(data: bytes) -> bool:
     """Whether the document is a JSON object with any manifest key set (Go's key folding)."""
-    from foreign_explorer.core.gojson import AnyType, Field, StructType, go_unmarshal
+    from foreign_explorer.core.gojson import AnyType, Field, GoJSONError, StructType, go_unmarshal
 
     if data.lstrip(b" \t\r\n")[:1] != b"{":
         return False
     probe = StructType("manifest.keys", tuple(Field(k, k, AnyType()) for k in _MANIFEST_KEYS))
-    return any(value is not None for value in go_unmarshal(data, probe).values())
+    try:
+        return any(value is not None for value in go_unmarshal(data, probe).values())
+    except GoJSONError:
+        return True  # a value Go cannot hold (1e400) under a manifest key: a key is there
 
 
 def _syntax_refusal(data: bytes) -> ManifestInvalid | None:
