@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from foreign_explorer.core import mediatypes as mt
@@ -166,15 +167,31 @@ class Manifest:
     layers: tuple[Descriptor, ...]
     children: tuple[Descriptor, ...]
     annotations: Mapping[str, str] = field(default_factory=dict)
-    # Profiles whose registry refuses these bytes (400 MANIFEST_INVALID), by profile name.
-    refusals: Mapping[str, Refusal] = field(default_factory=dict)
-    # OCI index children (by position) whose platform is absent or null: 3.x decodes them to
-    # a nil pointer (and dereferences it when `indexes.platforms` is a non-empty list).
-    platformless_children: frozenset[int] = frozenset()
+    # How the profiles decoded at parse time read the bytes: their Refusal, or None when they
+    # read them. The others are decoded the first time they are asked about.
+    readings: Mapping[str, Refusal | None] = field(default_factory=dict, compare=False, repr=False)
 
     def refusal(self, profile: Profile) -> Refusal | None:
-        """Why `profile`'s registry refuses the document, or None when it reads it."""
-        return self.refusals.get(profile.name)
+        """Why `profile`'s registry refuses the document (400 MANIFEST_INVALID), or None."""
+        if profile.name in self.readings:
+            return self.readings[profile.name]
+        return _reading(self.raw, self.media_type, profile)[0]
+
+    @property
+    def refusals(self) -> Mapping[str, Refusal]:
+        """Every profile whose registry refuses the document, by profile name."""
+        found = {name: self.refusal(profile) for name, profile in PROFILES.items()}
+        return {name: refusal for name, refusal in found.items() if refusal is not None}
+
+    @property
+    def platformless_children(self) -> frozenset[int]:
+        """OCI index children (by position) whose platform is absent or null: 3.x decodes them
+        to a nil pointer (and dereferences it when `indexes.platforms` is a non-empty list)."""
+        if self.kind is not Kind.OCI_INDEX:
+            return frozenset()  # docker lists give every child a platform
+        from foreign_explorer.core.profiles import DISTRIBUTION_3
+
+        return _reading(self.raw, self.media_type, DISTRIBUTION_3)[1]
 
     @property
     def digest(self) -> str:
@@ -220,9 +237,13 @@ _MANIFEST_KEYS = ("schemaVersion", "mediaType", "config", "layers", "manifests")
 def _manifest_keys(data: bytes) -> bool:
     """Whether the document is a JSON object with any manifest key set (Go's key folding)."""
     from foreign_explorer.core.gojson import AnyType, Field, GoJSONError, StructType, go_unmarshal
+    from foreign_explorer.core.gojson.fastpath import fast_tree, is_parsed
 
     if data.lstrip(b" \t\r\n")[:1] != b"{":
         return False
+    tree = fast_tree(data)
+    if is_parsed(tree) and any(key in _MANIFEST_KEYS for key, _ in tree):
+        return True  # an exact key: no need to decode anything
     probe = StructType("manifest.keys", tuple(Field(k, k, AnyType()) for k in _MANIFEST_KEYS))
     try:
         return any(value is not None for value in go_unmarshal(data, probe).values())
@@ -234,7 +255,10 @@ def _syntax_refusal(data: bytes) -> ManifestInvalid | None:
     """ManifestInvalid (for every profile) when the bytes are not one JSON value."""
     from foreign_explorer.core.badjson import explain_syntax_error
     from foreign_explorer.core.gojson import GoJSONError, check_syntax, go_marshal
+    from foreign_explorer.core.gojson.fastpath import fast_tree, is_parsed
 
+    if is_parsed(fast_tree(data)):
+        return None  # what Python's strict parser reads, Go's reads too
     try:
         check_syntax(data)
     except GoJSONError as exc:
@@ -300,15 +324,21 @@ def parse_manifest(data: bytes, media_type: str | None = None) -> Manifest:
 def build_manifest(data: bytes, media_type: str) -> Manifest:
     """Decode syntax-checked bytes as each profile's registry does for `media_type`.
 
-    Also refuses a mediaType field that contradicts the type, as distribution does.
+    Also refuses a mediaType field that contradicts the type, as distribution does. The
+    descriptors come from the 2.8 reading when it has one (OCI index platforms keep their
+    features), else from the first profile's that has one; the other profiles are decoded
+    when first asked about (`Manifest.refusal`).
     """
     kind = KIND_BY_MEDIA_TYPE[media_type]
-    decoded = {name: _decode_for(data, media_type, p) for name, p in PROFILES.items()}
+    decoded: dict[str, Any] = {}
+    for name, profile in PROFILES.items():
+        decoded[name] = _decode_for(data, media_type, profile)
+        if not isinstance(decoded[name], Refusal):
+            break
     refusals = {name: d for name, d in decoded.items() if isinstance(d, Refusal)}
-    if len(refusals) == len(decoded):
+    if len(refusals) == len(PROFILES):
         first = refusals[DISTRIBUTION_2_8.name]
         raise ManifestInvalid(first.message, first.detail_json, refusals)
-    # The 2.8 reading when it has one (features of OCI index platforms are kept), else 3.x's.
     doc = next(d for d in decoded.values() if not isinstance(d, Refusal))
     if kind.is_index:
         children = tuple(
@@ -328,23 +358,23 @@ def build_manifest(data: bytes, media_type: str) -> Manifest:
         layers=layers,
         children=children,
         annotations=dict(doc.get("annotations") or {}),
-        refusals=refusals,
-        platformless_children=_platformless(kind, decoded),
+        readings={name: d if isinstance(d, Refusal) else None for name, d in decoded.items()},
     )
 
 
-def _platformless(kind: Kind, decoded: Mapping[str, Any]) -> frozenset[int]:
-    if kind is not Kind.OCI_INDEX:
-        return frozenset()  # docker lists give every child a platform
-    found: set[int] = set()
-    for doc in decoded.values():
-        if isinstance(doc, Refusal):
-            continue
-        for i, child in enumerate(doc.get("manifests") or ()):
-            # 3.x's image-spec descriptor holds a pointer: None when absent or null.
-            if child.get("platform") is None:
-                found.add(i)
-    return frozenset(found)
+@lru_cache(maxsize=32)
+def _reading(
+    raw: bytes, media_type: str, profile: Profile
+) -> tuple[Refusal | None, frozenset[int]]:
+    """A profile's reading of the bytes: its Refusal (or None), and the positions of the
+    children it decodes without a platform (3.x's pointer is None when absent or null)."""
+    doc = _decode_for(raw, media_type, profile)
+    if isinstance(doc, Refusal):
+        return doc, frozenset()
+    platformless = frozenset(
+        i for i, child in enumerate(doc.get("manifests") or ()) if child.get("platform") is None
+    )
+    return None, platformless
 
 
 def _descriptor(role: Role, index: int, doc: Mapping[str, Any]) -> Descriptor:
