@@ -1,7 +1,7 @@
 """Policy x manifest -> verdicts and the push response, for both registry profiles.
 
-The real-registry differential suite checks distribution-2.8 end to end; these tests pin the
-rules one by one, including the distribution-3 rows no local registry can confirm.
+The real-registry differential suite checks both profiles end to end (2.8.2 and v3.1.1);
+these tests pin the rules one by one.
 """
 
 from __future__ import annotations

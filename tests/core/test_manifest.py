@@ -340,10 +340,12 @@ def test_urls_of_the_wrong_type_are_manifest_invalid():
     assert json.loads(info.value.detail_json)["Field"] == "layers.urls"
 
 
-def test_invalid_json_is_a_manifest_error_but_not_manifest_invalid():
+def test_invalid_json_is_manifest_invalid_like_the_registry_answers_it():
+    # Both real registries answer 400 MANIFEST_INVALID (test_differential's json-syntax cases).
     with pytest.raises(ManifestError, match="not valid JSON") as info:
         parse_manifest(b"{not json")
-    assert not isinstance(info.value, ManifestInvalid)
+    assert isinstance(info.value, ManifestInvalid)
+    assert info.value.detail_json == b'{"Offset":2}'
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n"])

@@ -1,6 +1,8 @@
-"""Run the real distribution registry (Debian's `docker-registry`, 2.8.2) on loopback for tests.
+"""Run a real distribution registry on loopback for tests: Debian's `docker-registry` (2.8.2)
+or the distribution v3.1.1 `registry` binary named by FOREIGN_EXPLORER_REGISTRY3.
 
-One `RunningRegistry` is one `docker-registry serve` process with its own config, port and
+A `RegistryBuild` pairs one of those binaries with the profile whose predictions it must
+match. One `RunningRegistry` is one `<binary> serve` process with its own config, port and
 storage; a `RegistryPool` keeps one per distinct policy for a whole test session.
 """
 
@@ -16,7 +18,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -25,7 +27,11 @@ from typing import Any
 import httpx
 import yaml
 
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
+
 BINARY_NAME = "docker-registry"
+# A path to distribution v3.1.1's `registry` binary (it has no package to install).
+REGISTRY3_ENV = "FOREIGN_EXPLORER_REGISTRY3"
 STARTUP_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 10.0
 LOG_WAIT = 2.0
@@ -44,11 +50,75 @@ def registry_binary() -> str | None:
     return shutil.which(BINARY_NAME)
 
 
+def registry3_binary() -> str | None:
+    """The executable FOREIGN_EXPLORER_REGISTRY3 names, or None (unset, missing, not executable)."""
+    path = os.environ.get(REGISTRY3_ENV, "")
+    if path and os.path.isfile(path) and os.access(path, os.X_OK):
+        return path
+    return None
+
+
+def _registry3_missing() -> str:
+    path = os.environ.get(REGISTRY3_ENV, "")
+    if path:
+        return f"{REGISTRY3_ENV}={path} is not an executable file"
+    return f"{REGISTRY3_ENV} is not set"
+
+
+_REGISTRY3_HOW = (
+    f"point {REGISTRY3_ENV} at distribution v3.1.1's `registry` binary (README, Development, "
+    "says how to take it from the registry:3 image; .ci/run unpacks the project's copy)"
+)
+
+
+@dataclass(frozen=True)
+class RegistryBuild:
+    """A registry binary the tests run, and the profile whose predictions it must match."""
+
+    # The pytest marker of tests that need it, and the session pool fixture that runs it.
+    marker: str
+    pool_fixture: str
+    profile: Profile
+    title: str
+    locate: Callable[[], str | None]
+    # Without the binary: the skip message, and the failure under FOREIGN_EXPLORER_REQUIRE_REGISTRY.
+    skip_message: Callable[[], str]
+    required_message: Callable[[], str]
+
+
+DEBIAN_2_8 = RegistryBuild(
+    marker="registry",
+    pool_fixture="registry_pool",
+    profile=DISTRIBUTION_2_8,
+    title="docker-registry 2.8.2",
+    locate=registry_binary,
+    skip_message=lambda: (
+        "docker-registry not found; to run the tests against a real registry: "
+        "apt-get install docker-registry"
+    ),
+    required_message=lambda: "docker-registry not found; install Debian's docker-registry package",
+)
+DISTRIBUTION_3_1 = RegistryBuild(
+    marker="registry3",
+    pool_fixture="registry3_pool",
+    profile=DISTRIBUTION_3,
+    title="registry v3.1.1",
+    locate=registry3_binary,
+    skip_message=lambda: f"{_registry3_missing()}; to run the registry:3 tests, {_REGISTRY3_HOW}",
+    required_message=lambda: f"{_registry3_missing()}; {_REGISTRY3_HOW}",
+)
+BUILDS = (DEBIAN_2_8, DISTRIBUTION_3_1)
+
+
 @dataclass(frozen=True)
 class PushResult:
-    """What the registry answered to one manifest PUT."""
+    """What the registry answered to one manifest PUT.
 
-    status: int
+    `status` is None when the registry closed the connection without answering (its request
+    handler panicked).
+    """
+
+    status: int | None
     body: bytes
     headers: httpx.Headers
     # Sent as User-Agent, so the registry log lines of this request can be found again.
@@ -456,11 +526,17 @@ class RunningRegistry:
     def push_manifest(self, repo: str, ref: str, body: bytes, media_type: str) -> PushResult:
         """PUT `body` as /v2/<repo>/manifests/<ref> with `media_type` as Content-Type."""
         user_agent = _UA_PREFIX + uuid.uuid4().hex
-        response = self._client.put(
-            self._url(f"/v2/{repo}/manifests/{ref}"),
-            content=body,
-            headers={"Content-Type": media_type, "User-Agent": user_agent},
-        )
+        try:
+            response = self._client.put(
+                self._url(f"/v2/{repo}/manifests/{ref}"),
+                content=body,
+                headers={"Content-Type": media_type, "User-Agent": user_agent},
+            )
+        except httpx.RemoteProtocolError:
+            # The handler panicked: Go's server drops the connection, the process lives on.
+            if not self.is_running():
+                raise
+            return PushResult(None, b"", httpx.Headers(), user_agent)
         return PushResult(response.status_code, response.content, response.headers, user_agent)
 
 

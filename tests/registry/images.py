@@ -6,7 +6,9 @@ compressor whose output could vary between library versions).
 
 A `Descriptor` is the exact JSON text that goes into the manifest, plus the blobs a normal
 push would upload for it. `docker_image` / `oci_image` assemble a manifest and its config;
-`push_image` uploads the blobs and PUTs the manifest.
+`index_image` assembles an index (Docker list or OCI index) over child images or hand-written
+child descriptors; `push_image` uploads the blobs (and an index's children, by digest) and
+PUTs the manifest.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
 DOCKER_FOREIGN_LAYER = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
@@ -80,15 +84,26 @@ class Descriptor:
 
 @dataclass(frozen=True)
 class Image:
-    """A manifest, its media type and every blob to upload before it, in upload order."""
+    """A manifest, its media type and every blob to upload before it, in upload order.
+
+    An index's `children` are pushed (by digest) before it.
+    """
 
     manifest: bytes
     media_type: str
     blobs: tuple[Blob, ...] = ()
+    children: tuple[Image, ...] = ()
 
     @property
     def digest(self) -> str:
         return digest_of(self.manifest)
+
+    def uploaded(self) -> frozenset[str]:
+        """Every digest a push of this image puts in the repository (blobs, child manifests)."""
+        found = {blob.digest for blob in self.blobs}
+        for child in self.children:
+            found |= child.uploaded() | {child.digest}
+        return frozenset(found)
 
     def with_members(self, members: str) -> Image:
         """The manifest with raw JSON members appended at its top level."""
@@ -310,10 +325,57 @@ def oci_image(
     return _image(OCI_MANIFEST, OCI_CONFIG, layers, config, os, architecture)
 
 
+# --- indexes -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Child:
+    """One entry of an index: its descriptor text, and the child image pushed before, if any."""
+
+    json: str
+    image: Image | None = None
+
+
+def child(
+    image: Image,
+    platform: dict[str, Any] | None = None,
+    *,
+    push: bool = True,
+    extra: dict[str, Any] | None = None,
+) -> Child:
+    """A child descriptor for `image` (pushed first unless `push` is false); `platform` None
+    leaves the field out."""
+    doc: dict[str, Any] = {
+        "mediaType": image.media_type,
+        "size": len(image.manifest),
+        "digest": image.digest,
+    }
+    if platform is not None:
+        doc["platform"] = platform
+    doc.update(extra or {})
+    text = json.dumps(doc, separators=(",", ":"))
+    return Child(text, image if push else None)
+
+
+def index_image(children: Sequence[Child], *, media_type: str = OCI_INDEX) -> Image:
+    """An OCI index or Docker manifest list over `children`."""
+    head = json.dumps({"schemaVersion": 2, "mediaType": media_type}, separators=(",", ":"))
+    text = head[:-1] + ',"manifests":[' + ",".join(c.json for c in children) + "]}"
+    pushed = tuple(c.image for c in children if c.image is not None)
+    return Image(text.encode("utf-8"), media_type, (), pushed)
+
+
 def push_image(
     registry: RunningRegistry, repo: str, image: Image, *, ref: str = "latest"
 ) -> PushResult:
-    """Upload every blob of `image` to `repo`, then PUT its manifest as `ref`."""
+    """Upload every blob of `image` to `repo` (an index's children first, by digest), then PUT
+    its manifest as `ref`."""
+    for item in image.children:
+        pushed = push_image(registry, repo, item, ref=item.digest)
+        if pushed.status != 201:
+            from tests.registry.harness import RegistryHarnessError
+
+            raise RegistryHarnessError(f"child {item.digest}: {pushed.status} {pushed.body!r}")
     for blob in image.blobs:
         registry.push_blob(repo, blob.data)
     return registry.push_manifest(repo, ref, image.manifest, image.media_type)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +16,9 @@ from foreign_explorer.core.evaluate import (
     DescriptorVerdict,
     Evaluation,
     evaluate_manifest,
-    invalid_manifest_response,
 )
 from foreign_explorer.core.lint import LintWarning, checked_urls, lint_policy
-from foreign_explorer.core.manifest import Manifest, ManifestInvalid, parse_manifest
+from foreign_explorer.core.manifest import Manifest, ManifestInvalid, NotAManifest, parse_manifest
 from foreign_explorer.core.mediatypes import short_media_type
 from foreign_explorer.core.policy import (
     PolicyConfigError,
@@ -34,6 +32,10 @@ from foreign_explorer.core.policy import (
 from foreign_explorer.core.profiles import Profile, get_profile
 from foreign_explorer.core.report import (
     evaluation_dict,
+    indexes_line,
+    manifest_invalid_dict,
+    not_a_manifest_dict,
+    not_a_manifest_lines,
     policy_dict,
     startup_error_dict,
     warnings_list,
@@ -141,9 +143,11 @@ def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
 
 def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
     policy = evaluation.policy
+    indexes = indexes_line(policy.source, policy.profile)
     lines = [
         f"target {policy.profile.name}",
         *_wrap(f"policy: {_describe_policy(policy.source)}", ""),
+        *(_wrap(indexes, "") if indexes else ()),
         *warning_lines(warnings, style),
     ]
     for verdict in evaluation.descriptors:
@@ -160,18 +164,7 @@ def _response_lines(response: PushResponse, summary: str, style: Style) -> list[
 
 
 def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Profile) -> dict:
-    response = invalid_manifest_response(error, profile)
-    return {
-        "target": profile.name,
-        "policy": policy_dict(source),
-        "policyError": None,
-        "accepted": False,
-        "status": response.status,
-        "body": json.loads(response.body),
-        "bodyText": response.body.decode("utf-8", "replace"),
-        "manifestError": error.message,
-        "descriptors": [],
-    }
+    return manifest_invalid_dict(error, source, profile)
 
 
 def _registry_options(args: argparse.Namespace) -> Any:
@@ -275,8 +268,17 @@ def run_check(args: argparse.Namespace) -> int:
             emit(dumps(document, indent=2), out)
         else:
             lines = warning_lines(warnings, style)
-            head = f"push → 400 Bad Request: manifest invalid: {visible(exc.message)}"
+            message = visible(document["manifestError"])
+            head = f"push → 400 Bad Request: manifest invalid: {message}"
             lines += [style(head, "1;31"), visible(document["bodyText"].rstrip("\n"))]
+            emit("\n".join(lines), out, style=style)
+        return EXIT_REJECTED
+    except NotAManifest as exc:
+        # Refused whatever Content-Type a push claims: one answer per type.
+        if args.format == "json":
+            emit(dumps(not_a_manifest_dict(exc, source, profile), indent=2), out)
+        else:
+            lines = [style(line, "1;31") for line in not_a_manifest_lines(exc, profile)]
             emit("\n".join(lines), out, style=style)
         return EXIT_REJECTED
     except ForeignExplorerError as exc:
@@ -355,7 +357,8 @@ def _check_fetched(
             manifest = parse_manifest(image.manifest, image.media_type)
         except ManifestInvalid as exc:
             document = _invalid_manifest(exc, policy.source, policy.profile)
-            text = f"push → 400 Bad Request: manifest invalid: {visible(exc.message)}"
+            message = visible(document["manifestError"])
+            text = f"push → 400 Bad Request: manifest invalid: {message}"
             accepted = False
         except ForeignExplorerError as exc:
             error(PROG, f"{image.source.reference}: {exc}")
@@ -378,7 +381,7 @@ def _check_fetched(
         if from_index:
             payload = {
                 "target": policy.profile.name,
-                "policy": policy_dict(policy.source),
+                "policy": policy_dict(policy.source, policy.profile),
                 "policyError": None,
                 "source": parent.source.to_dict(),
                 "accepted": all_accepted,

@@ -3,6 +3,10 @@
 Work is split so that a policy change is cheap: `prepare` does everything that depends only
 on the manifest and the target (which rule covers each descriptor, Go URL parsing, digest
 checks); `evaluate` then runs only the regexps.
+
+Blobs are assumed pushed with the image unless `prepare` is told which digests the target
+repository holds (`present`): then a looked-up blob or child that is not there fails with
+MANIFEST_BLOB_UNKNOWN, as it does on a registry.
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.digests import INVALID_FORMAT, validate_digest
 from foreign_explorer.core.gojson import go_marshal
 from foreign_explorer.core.gourl import URLParseError, parse
-from foreign_explorer.core.manifest import Descriptor, Kind, Manifest, ManifestInvalid, Role
+from foreign_explorer.core.indexes import must_exist
+from foreign_explorer.core.manifest import (
+    Descriptor,
+    Kind,
+    Manifest,
+    ManifestInvalid,
+    Refusal,
+    Role,
+)
 from foreign_explorer.core.policy import Policy
 from foreign_explorer.core.profiles import Profile
 from foreign_explorer.core.response import EMPTY_DETAIL, PushResponse, RegistryError, detail
@@ -41,6 +53,8 @@ class Verdict(StrEnum):
     INVALID_URL = "invalid-url"
     MISSING_URL = "missing-url"
     INVALID_DIGEST = "invalid-digest"
+    # Only when `prepare` was told what the repository holds: a looked-up blob is not there.
+    MISSING_BLOB = "missing-blob"
 
 
 # The registry's log / 3.x detail text for the two URL failures.
@@ -70,6 +84,8 @@ class PreparedDescriptor:
     digest_error: str | None
     # What the registry answers for this descriptor, by verdict (computed once per image).
     errors: dict[Verdict, tuple[RegistryError, ...]]
+    # The blob (or child manifest) is known not to be in the repository.
+    absent: bool = False
 
     @property
     def url_checked(self) -> bool:
@@ -98,6 +114,10 @@ class PreparedManifest:
     descriptors: tuple[PreparedDescriptor, ...]
     # Registry-level failure that happens before descriptors are looked at, if any.
     schema_error: str | None
+    # The profile's registry refuses the document outright (400 MANIFEST_INVALID).
+    refusal: Refusal | None = None
+    # The digests the repository holds, when known (None: every blob assumed pushed).
+    present: frozenset[str] | None = None
 
     @property
     def url_count(self) -> int:
@@ -157,12 +177,19 @@ class Evaluation:
     def accepted(self) -> bool:
         return self.response.accepted
 
+    @property
+    def refusal(self) -> Refusal | None:
+        """Why the registry refuses the document before reading descriptors, if it does."""
+        return self.prepared.refusal
+
     @cached_property
     def descriptors(self) -> tuple[DescriptorVerdict, ...]:
         cache: dict[str, UrlVerdict] = {}
         return tuple(
-            _descriptor_verdict(d, kind, self.policy, cache)
-            for d, kind in zip(self.prepared.descriptors, self.kinds, strict=True)
+            _descriptor_verdict(d, kind, self.policy, cache, _checks_now(self, position))
+            for position, (d, kind) in enumerate(
+                zip(self.prepared.descriptors, self.kinds, strict=True)
+            )
         )
 
     @property
@@ -172,6 +199,12 @@ class Evaluation:
     @property
     def summary(self) -> str:
         """`invalid URL on layer 0` style reason phrase for the first failing descriptor."""
+        if self.prepared.refusal is not None:
+            return f"manifest invalid: {self.prepared.refusal.message}"
+        if self.response.dropped is not None:
+            return self.response.dropped
+        if self.prepared.schema_error is not None:
+            return self.prepared.schema_error
         for prepared, kind in zip(self.prepared.descriptors, self.kinds, strict=True):
             if kind is not Verdict.OK:
                 text = ERROR_TEXT.get(kind, kind.value.replace("-", " ") + " on layer")
@@ -207,7 +240,8 @@ def registry_checks(descriptor: Descriptor, kind: Kind, profile: Profile) -> tup
 def _digest_error(
     descriptor: Descriptor, checks: tuple[Check, ...], profile: Profile
 ) -> str | None:
-    # 3.x validates every digest first; 2.8 only when it looks the blob up.
+    # 3.x validates every digest of an image first; 2.8 only when it looks the blob up. An
+    # index child's digest fails only when the child is looked up (the policy decides).
     if profile.validates_digests or Check.BLOB in checks:
         return validate_digest(descriptor.digest)
     return None
@@ -227,19 +261,30 @@ def prepare_url(url: str, go: tuple[int, int, int]) -> PreparedUrl:
     return PreparedUrl(url, None, None, url.encode("utf-8", "replace"))
 
 
-def _schema_error(manifest: Manifest) -> str | None:
-    if not manifest.is_index and manifest.schema_version != 2:
-        return f"unrecognized manifest schema version {manifest.schema_version}"
-    return None
+def schema_error(manifest: Manifest, profile: Profile) -> str | None:
+    """What the registry says of a schemaVersion other than 2 (before any descriptor)."""
+    if manifest.schema_version == 2:
+        return None
+    if manifest.is_index:
+        return profile.list_schema_error % manifest.schema_version
+    return f"unrecognized manifest schema version {manifest.schema_version}"
 
 
-def prepare(manifest: Manifest, profile: Profile) -> PreparedManifest:
-    """Everything about the manifest that does not depend on the patterns."""
+def prepare(
+    manifest: Manifest, profile: Profile, *, present: frozenset[str] | None = None
+) -> PreparedManifest:
+    """Everything about the manifest that does not depend on the patterns.
+
+    `present`, when given, is every digest the target repository holds (blobs and
+    manifests); a descriptor the registry looks up that is not among them fails.
+    """
+    refusal = manifest.refusal(profile)
     prepared = []
     for descriptor in manifest.descriptors:
-        checks = registry_checks(descriptor, manifest.kind, profile)
+        checks = () if refusal is not None else registry_checks(descriptor, manifest.kind, profile)
         urls = tuple(prepare_url(u, profile.go) for u in descriptor.urls or ())
-        digest_error = _digest_error(descriptor, checks, profile)
+        digest_error = _digest_error(descriptor, checks, profile) if checks else None
+        absent = present is not None and Check.BLOB in checks and descriptor.digest not in present
         prepared.append(
             PreparedDescriptor(
                 descriptor=descriptor,
@@ -247,9 +292,17 @@ def prepare(manifest: Manifest, profile: Profile) -> PreparedManifest:
                 urls=urls,
                 digest_error=digest_error,
                 errors=_descriptor_errors(descriptor, digest_error, profile),
+                absent=absent,
             )
         )
-    result = PreparedManifest(manifest, profile, tuple(prepared), _schema_error(manifest))
+    result = PreparedManifest(
+        manifest,
+        profile,
+        tuple(prepared),
+        schema_error(manifest, profile),
+        refusal,
+        present,
+    )
     result.plan  # noqa: B018 -- built here, so that evaluate() only runs the patterns
     return result
 
@@ -269,13 +322,15 @@ def _plan(descriptors: tuple[PreparedDescriptor, ...]) -> _Plan:
         if item.digest_error is not None:
             kind = Verdict.INVALID_DIGEST
         elif Check.URLS not in item.checks:
-            kinds.append(Verdict.OK)
-            errors.append(())  # never fails
+            kind = Verdict.MISSING_BLOB if item.absent else Verdict.OK
+            kinds.append(kind)
+            errors.append(item.errors.get(kind, ()))
             continue
         elif not item.urls:
             kind = Verdict.MISSING_URL
         else:
-            kind = Verdict.OK
+            # Looked up only once every URL passes (3.x's OCI layers with URLs).
+            kind = Verdict.MISSING_BLOB if item.absent else Verdict.OK
             for url in item.urls:
                 if url.reason is not None:
                     kind = Verdict.INVALID_URL
@@ -290,7 +345,7 @@ def _plan(descriptors: tuple[PreparedDescriptor, ...]) -> _Plan:
                     elif users[slot][-1] != position:
                         users[slot].append(position)
         kinds.append(kind)
-        # The only way this descriptor can fail: its settled verdict, else a rejected URL.
+        # What the descriptor answers if it fails: its settled verdict, else a rejected URL.
         errors.append(item.errors[Verdict.INVALID_URL if kind is Verdict.OK else kind])
     return _Plan(
         base_kinds=tuple(kinds),
@@ -352,6 +407,9 @@ def _descriptor_errors(
     errors = {
         verdict: _failure_errors(descriptor, text, profile) for verdict, text in ERROR_TEXT.items()
     }
+    errors[Verdict.MISSING_BLOB] = (
+        RegistryError("MANIFEST_BLOB_UNKNOWN", detail(descriptor.digest)),
+    )
     if digest_error == INVALID_FORMAT:
         errors[Verdict.INVALID_DIGEST] = (
             RegistryError("DIGEST_INVALID"),
@@ -363,12 +421,13 @@ def _descriptor_errors(
 
 
 def _descriptor_verdict(
-    prepared: PreparedDescriptor, kind: Verdict, policy: Policy, cache: dict[str, UrlVerdict]
+    prepared: PreparedDescriptor,
+    kind: Verdict,
+    policy: Policy,
+    cache: dict[str, UrlVerdict],
+    checks: tuple[Check, ...],
 ) -> DescriptorVerdict:
-    descriptor, checks = prepared.descriptor, prepared.checks
-    profile = policy.profile
-    if descriptor.role is Role.CHILD and not policy.enabled:
-        checks = checks if profile.checks_children_when_disabled else ()
+    descriptor = prepared.descriptor
     urls: list[UrlVerdict] = []
     for item in prepared.urls:
         verdict = cache.get(item.url)
@@ -377,6 +436,9 @@ def _descriptor_verdict(
         urls.append(verdict)
     if kind is Verdict.OK:
         message = _ok_message(checks)
+    elif kind is Verdict.MISSING_BLOB:
+        what = "child manifest" if descriptor.role is Role.CHILD else "blob"
+        message = f"{what} {descriptor.digest} is not in the repository"
     elif kind is Verdict.INVALID_DIGEST:
         message = f"digest {descriptor.digest!r}: {prepared.digest_error}"
     elif kind is Verdict.MISSING_URL:
@@ -436,16 +498,82 @@ def _ok_message(checks: tuple[Check, ...]) -> str:
 def evaluate(prepared: PreparedManifest, policy: Policy) -> Evaluation:
     """Run the policy over a prepared manifest; the result carries the exact push response."""
     if prepared.profile is not policy.profile and prepared.profile != policy.profile:
-        prepared = prepare(prepared.manifest, policy.profile)
+        prepared = prepare(prepared.manifest, policy.profile, present=prepared.present)
+    profile = policy.profile
+    if prepared.refusal is not None:
+        kinds = (Verdict.OK,) * len(prepared.descriptors)
+        response = PushResponse((RegistryError("MANIFEST_INVALID", prepared.refusal.detail_json),))
+        return Evaluation(policy, prepared, kinds, response)
+    if prepared.schema_error is not None:
+        kinds, _ = _kinds(prepared.plan, policy)
+        value = prepared.schema_error if profile.error_detail_is_text else {}
+        response = PushResponse((RegistryError("UNKNOWN", go_marshal(value, go=profile.go)),))
+        return Evaluation(policy, prepared, kinds, response)
+    if prepared.manifest.is_index:
+        return _evaluate_index(prepared, policy)
     plan = prepared.plan
     kinds, failing = _kinds(plan, policy)
-    if prepared.schema_error is not None:
-        value = prepared.schema_error if policy.profile.error_detail_is_text else {}
-        response = PushResponse((RegistryError("UNKNOWN", go_marshal(value)),))
-    else:
-        errors = chain.from_iterable(map(plan.failure_errors.__getitem__, failing))
-        response = PushResponse(tuple(errors))
-    return Evaluation(policy, prepared, kinds, response)
+    errors = chain.from_iterable(map(plan.failure_errors.__getitem__, failing))
+    # A descriptor whose URLs all pass can still fail its look-up (when `present` is known).
+    if prepared.present is not None and failing is not plan.base_failing:
+        errors = chain.from_iterable(prepared.descriptors[i].errors[kinds[i]] for i in failing)
+    return Evaluation(policy, prepared, kinds, PushResponse(tuple(errors)))
+
+
+def child_must_exist(prepared: PreparedManifest, position: int, policy: Policy) -> bool | None:
+    """Whether the registry looks this index child up; None when doing so crashes it.
+
+    2.8 looks every child up, validation on or off. 3.x only while validation is enabled,
+    and then as validation.manifests.indexes says (see core/indexes.py); with a non-empty
+    platform list, an OCI index child without a platform crashes the request.
+    """
+    profile = policy.profile
+    if not policy.enabled and not profile.checks_children_when_disabled:
+        return False
+    setting = policy.indexes
+    if setting is None or setting.effective != "list":
+        return setting is None or setting.effective == "all"
+    if position in prepared.manifest.platformless_children:
+        return None
+    platform = prepared.descriptors[position].descriptor.platform
+    os, architecture = (platform.os, platform.architecture) if platform else ("", "")
+    return must_exist(setting, os, architecture)
+
+
+def _evaluate_index(prepared: PreparedManifest, policy: Policy) -> Evaluation:
+    """Children are looked up in order: digest errors, missing children, or a crash."""
+    kinds: list[Verdict] = []
+    errors: list[RegistryError] = []
+    dropped = None
+    for position, item in enumerate(prepared.descriptors):
+        looked_up = child_must_exist(prepared, position, policy)
+        if looked_up is None and dropped is None:
+            dropped = (
+                f"the registry's request handler panics on child {position}, which has no "
+                f"platform (distribution {policy.profile.release} dereferences it under "
+                "validation.manifests.indexes.platforms: list): the connection is closed"
+            )
+        kind = Verdict.OK
+        if looked_up:
+            if item.digest_error is not None:
+                kind = Verdict.INVALID_DIGEST
+            elif item.absent:
+                kind = Verdict.MISSING_BLOB
+        kinds.append(kind)
+        if kind is not Verdict.OK:
+            errors.extend(item.errors[kind])
+    response = PushResponse(tuple(errors), dropped)
+    return Evaluation(policy, prepared, tuple(kinds), response)
+
+
+def _checks_now(evaluation: Evaluation, position: int) -> tuple[Check, ...]:
+    """What the registry does with this descriptor under the evaluation's policy."""
+    prepared = evaluation.prepared
+    item = prepared.descriptors[position]
+    if prepared.refusal is not None or not prepared.manifest.is_index:
+        return item.checks
+    looked_up = child_must_exist(prepared, position, evaluation.policy)
+    return item.checks if looked_up is not False else ()
 
 
 def invalid_manifest_response(
@@ -453,14 +581,17 @@ def invalid_manifest_response(
 ) -> PushResponse:
     """The answer to a manifest the registry's decoder refuses: 400 MANIFEST_INVALID.
 
-    `profile` is the registry that answers; callers pass it because the details differ by
-    version (2.8 marshals Go's error value, 3.x sends its text).
+    `profile` is the registry that answers (2.8 when omitted): 2.8 marshals Go's error value,
+    3.x sends its text.
     """
-    return PushResponse((RegistryError("MANIFEST_INVALID", error.detail_json),))
+    refusal = error.refusal(profile)
+    return PushResponse((RegistryError("MANIFEST_INVALID", refusal.detail_json),))
 
 
-def evaluate_manifest(manifest: Manifest, policy: Policy) -> Evaluation:
-    return evaluate(prepare(manifest, policy.profile), policy)
+def evaluate_manifest(
+    manifest: Manifest, policy: Policy, *, present: frozenset[str] | None = None
+) -> Evaluation:
+    return evaluate(prepare(manifest, policy.profile, present=present), policy)
 
 
 def judge_url(url: str, policy: Policy) -> UrlVerdict:

@@ -36,7 +36,23 @@ def snippet_document(source: PolicySource) -> dict[str, Any]:
         # Without it the snippet would turn validation back on: the verdicts would change.
         validation["disabled"] = True
     validation["manifests"] = {"urls": {"allow": list(source.allow), "deny": list(source.deny)}}
+    indexes = indexes_document(source)
+    if indexes:
+        validation["manifests"]["indexes"] = indexes
     return {"validation": validation}
+
+
+def indexes_document(source: PolicySource) -> dict[str, Any]:
+    """validation.manifests.indexes when the policy sets it (3.x reads it, 2.8 ignores it)."""
+    setting = source.indexes
+    if setting.error is not None or not setting.is_set:
+        return {}
+    document: dict[str, Any] = {"platforms": setting.platforms or "all"}
+    if setting.platformlist:
+        document["platformlist"] = [
+            {"os": p.os, "architecture": p.architecture} for p in setting.platformlist
+        ]
+    return document
 
 
 def config_snippet(source: PolicySource) -> str:
@@ -72,6 +88,8 @@ ENV_ALLOW = "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW"
 ENV_DENY = "REGISTRY_VALIDATION_MANIFESTS_URLS_DENY"
 ENV_DISABLED = "REGISTRY_VALIDATION_DISABLED"
 ENV_ENABLED = "REGISTRY_VALIDATION_ENABLED"
+ENV_PLATFORMS = "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS"
+ENV_PLATFORMLIST = "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMLIST"
 
 # The chart whose default `configData` the helm form copies (values.yaml of that release).
 HELM_CHART = "twuni/docker-registry"
@@ -202,7 +220,22 @@ def env_values(source: PolicySource) -> dict[str, str]:
         # `enabled: true` in the file would win over DISABLED: turn the deprecated twin off too.
         values[ENV_DISABLED] = "true"
         values[ENV_ENABLED] = "false"
+    indexes = indexes_document(source)
+    if indexes:
+        # Whole values (a YAML list for the platforms), like the URL lists.
+        values[ENV_PLATFORMS] = indexes["platforms"]
+        values[ENV_PLATFORMLIST] = _platform_list_value(indexes.get("platformlist", []))
     return values
+
+
+def _platform_list_value(platforms: list[dict[str, str]]) -> str:
+    """`[{os: "linux", architecture: "amd64"}]`: a YAML flow list for the environment."""
+    items = (
+        f"{{os: {_yaml_double_quoted(p['os'])}, "
+        f"architecture: {_yaml_double_quoted(p['architecture'])}}}"
+        for p in platforms
+    )
+    return "[" + ", ".join(items) + "]"
 
 
 _ENV_HEAD = """\
@@ -224,6 +257,8 @@ def env_text(source: PolicySource) -> str:
     lines = [_ENV_HEAD.rstrip("\n")]
     if source.validation_enabled:
         lines.append("# Validation must stay on: no `disabled: true` in the config file.")
+    if ENV_PLATFORMS in values:
+        lines.append("# The *_INDEXES_* pair is read by distribution 3 only; 2.8 ignores it.")
     lines.extend(f"export {name}={shell_quote(value)}" for name, value in values.items())
     lines.append("#")
     lines.append("# In a compose file, under the registry service (compose reads $$ as $):")

@@ -1,18 +1,28 @@
 """The registry's `validation` section read the way its Go YAML decoder and env parser read it.
 
-Only what decides a verdict: the two URL lists and the enabled/disabled flags. pyyaml's node
-tree is used (not its Python objects) so that scalars keep their text, as yaml.v2 stores
-`- 123` as the pattern "123" and a null item as "".
+Only what decides a verdict: the two URL lists, the enabled/disabled flags and (3.x)
+`manifests.indexes`. pyyaml's node tree is used (not its Python objects) so that scalars keep
+their text, as yaml.v2 stores `- 123` as the pattern "123" and a null item as "".
+
+The indexes section is read as distribution 3.x reads it (2.8 has no such field and ignores
+it): what 3.x cannot read is kept as `IndexesSetting.error`, in its words, not raised, since
+a 2.8 registry starts with the same file.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import yaml
 
 from foreign_explorer.core.errors import ForeignExplorerError
+from foreign_explorer.core.indexes import PLATFORMS_OPTIONS, IndexesSetting, PlatformRef
+
+if TYPE_CHECKING:
+    from foreign_explorer.core.policy import EnvTrap
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -41,6 +51,93 @@ class ValidationSection:
     deny: tuple[str, ...] = ()
     disabled: bool = False
     enabled: bool = False
+    indexes: IndexesSetting = field(default_factory=IndexesSetting)
+
+
+class _IndexesError(Exception):
+    """What 3.x says when it cannot read the indexes section (kept, never raised to callers).
+
+    `panic` marks a Go runtime panic, which the registry prints without the variable's name.
+    """
+
+    def __init__(self, text: str, *, panic: bool = False) -> None:
+        super().__init__(text)
+        self.text = text
+        self.panic = panic
+
+
+def _type_errors(node: yaml.Node, what: str) -> _IndexesError:
+    # yaml.v2 collects type errors and reports them together under this heading.
+    return _IndexesError(f"yaml: unmarshal errors:\n  {_line(node)}cannot unmarshal {what}")
+
+
+def _scalar_text(node: yaml.Node | None, into: str = "string") -> str:
+    """A scalar as yaml.v2 decodes it into a Go string (its text); null leaves ""."""
+    if _is_null(node):
+        return ""
+    assert node is not None
+    if not isinstance(node, yaml.ScalarNode):
+        raise _type_errors(node, f"{_describe(node)} into {into}")
+    return node.value
+
+
+def _platforms(node: yaml.Node | None) -> str:
+    """configuration.Platforms.UnmarshalYAML: lower-cased, one of all, none, list.
+
+    `all` is kept as "" (unset): the registry treats them alike.
+    """
+    if _is_null(node):
+        return ""  # yaml.v2 never calls the unmarshaler for null
+    value = _scalar_text(node).lower()
+    if value not in PLATFORMS_OPTIONS:
+        raise _IndexesError(f"invalid platforms option {value} Must be one of [all, none, list]")
+    return "" if value == "all" else value
+
+
+def _platform(node: yaml.Node | None) -> PlatformRef:
+    if _is_null(node):
+        return PlatformRef()
+    assert node is not None
+    if not isinstance(node, yaml.MappingNode):
+        raise _type_errors(node, f"{_describe(node)} into configuration.Platform")
+    _, os_node = _mapping_get(node, "os")
+    _, arch_node = _mapping_get(node, "architecture")
+    return PlatformRef(os=_scalar_text(os_node), architecture=_scalar_text(arch_node))
+
+
+def _platform_list(node: yaml.Node | None) -> tuple[PlatformRef, ...]:
+    if _is_null(node):
+        return ()
+    assert node is not None
+    if not isinstance(node, yaml.SequenceNode):
+        raise _type_errors(node, f"{_describe(node)} into []configuration.Platform")
+    return tuple(_platform(item) for item in node.value)
+
+
+def _indexes(
+    node: yaml.Node | None, base: IndexesSetting, *, raise_errors: bool = False
+) -> IndexesSetting:
+    """A ValidationIndexes mapping decoded into `base`, or base with the error 3.x gives."""
+    if base.error is not None:
+        return base  # 3.x already stopped at an earlier error
+    try:
+        if _is_null(node):
+            return base
+        assert node is not None
+        if not isinstance(node, yaml.MappingNode):
+            raise _type_errors(node, f"{_describe(node)} into configuration.ValidationIndexes")
+        out = base
+        has, value = _mapping_get(node, "platforms")
+        if has and not _is_null(value):
+            out = replace(out, platforms=_platforms(value))
+        has, value = _mapping_get(node, "platformlist")
+        if has:
+            out = replace(out, platformlist=_platform_list(value))
+        return out
+    except _IndexesError as exc:
+        if raise_errors:
+            raise
+        return replace(base, error=exc.text)
 
 
 def _compose(text: str, where: str) -> yaml.Node | None:
@@ -119,6 +216,7 @@ def _decode_section(node: yaml.Node | None, base: ValidationSection) -> Validati
     has, value = _mapping_get(node, "disabled")
     if has:
         disabled = _bool(value, disabled)
+    indexes = base.indexes
     has, manifests = _mapping_get(node, "manifests")
     if has:
         has, urls = _mapping_get(manifests, "urls")
@@ -129,7 +227,12 @@ def _decode_section(node: yaml.Node | None, base: ValidationSection) -> Validati
             has, value = _mapping_get(urls, "deny")
             if has:
                 deny = _string_list(value, "deny")
-    return ValidationSection(allow=allow, deny=deny, disabled=disabled, enabled=enabled)
+        has, value = _mapping_get(manifests, "indexes")
+        if has:
+            indexes = _indexes(value, indexes)
+    return ValidationSection(
+        allow=allow, deny=deny, disabled=disabled, enabled=enabled, indexes=indexes
+    )
 
 
 def decode_validation(text: str) -> ValidationSection:
@@ -154,20 +257,34 @@ def overlay_env(
     indexed_names: bool,
 ) -> ValidationSection:
     """Apply REGISTRY_VALIDATION* variables in name order (the registry sorts them)."""
-    section = ValidationSection(allow=allow, deny=deny, disabled=disabled, enabled=enabled)
+    base = ValidationSection(allow=allow, deny=deny, disabled=disabled, enabled=enabled)
+    return overlay_env_section(base, env, indexed_names=indexed_names)[0]
+
+
+def overlay_env_section(
+    section: ValidationSection, env: Mapping[str, str], *, indexed_names: bool
+) -> tuple[ValidationSection, tuple[EnvTrap, ...]]:
+    """Apply REGISTRY_VALIDATION* variables in name order; also the indexed URL-list names
+    met on the way (`EnvTrap`), whichever way `indexed_names` reads them."""
+    traps: list[EnvTrap] = []
     for name in sorted(env):
         if name == _PREFIX or name.startswith(_PREFIX + "_"):
-            section = _overlay_one(section, name, env[name], indexed_names)
-    return section
+            section = _overlay_one(section, name, env[name], indexed_names, traps)
+    return section, tuple(traps)
 
 
 def _overlay_one(
-    section: ValidationSection, name: str, payload: str, indexed_names: bool
+    section: ValidationSection,
+    name: str,
+    payload: str,
+    indexed_names: bool,
+    traps: list[EnvTrap],
 ) -> ValidationSection:
     path = name.split("_")[2:]
     where = f"parsing environment variable {name}"
     if not path:
-        return _decode_section(_compose(payload, where), ValidationSection())
+        fresh = _decode_section(_compose(payload, where), ValidationSection())
+        return _keep_indexes_error(section, fresh, where)
     head, rest = path[0], path[1:]
     if head in ("ENABLED", "DISABLED") and not rest:
         value = _bool(_compose(payload, where), False)
@@ -179,7 +296,12 @@ def _overlay_one(
         node = _compose(payload, where)
         _, urls = _mapping_get(node, "urls")
         fresh = _decode_section(_wrap_urls(urls), ValidationSection())
+        _, indexes = _mapping_get(node, "indexes")
+        fresh = replace(fresh, indexes=_indexes(indexes, IndexesSetting()))
+        section = _keep_indexes_error(section, fresh, where)
         return _with(section, allow=fresh.allow, deny=fresh.deny)
+    if rest[0] == "INDEXES":
+        return _with(section, indexes=_overlay_indexes(section.indexes, rest[1:], payload, where))
     if rest[0] != "URLS":
         return section
     rest = rest[1:]
@@ -196,9 +318,84 @@ def _overlay_one(
         except GoYAMLError as exc:
             raise GoYAMLError(f"{where}: {exc.message}", list_name) from None
         return _with(section, **{list_name: items})
+    try:
+        trapped = _indexed(current, rest[1], where, list_name)
+    except GoYAMLError:
+        if indexed_names:
+            raise
+        return section  # 2.8 ignores the name (3.x would not start: linted elsewhere)
+    effect = "appended" if len(trapped) > len(current) else "ignored"
+    traps.append(_env_trap(name, payload, list_name, effect))
     if not indexed_names:
         return section
-    return _with(section, **{list_name: _indexed(current, rest[1], where, list_name)})
+    return _with(section, **{list_name: trapped})
+
+
+def _env_trap(name: str, value: str, list_name: str, effect: str) -> EnvTrap:
+    from foreign_explorer.core.policy import EnvTrap
+
+    return EnvTrap(name=name, value=value, list_name=list_name, effect=effect)
+
+
+def _keep_indexes_error(
+    section: ValidationSection, fresh: ValidationSection, where: str
+) -> ValidationSection:
+    """`fresh` replaces the section, but an error 3.x stopped at stays the first one."""
+    if section.indexes.error is not None:
+        return replace(fresh, indexes=section.indexes)
+    if fresh.indexes.error is not None:
+        error = f"{where}: {fresh.indexes.error}"
+        return replace(fresh, indexes=replace(fresh.indexes, error=error))
+    return fresh
+
+
+_ATOI = re.compile(r"[+-]?[0-9]+")
+
+
+def _overlay_indexes(
+    current: IndexesSetting, path: list[str], payload: str, where: str
+) -> IndexesSetting:
+    """REGISTRY_VALIDATION_MANIFESTS_INDEXES[_...] as 3.x's environment parser applies it."""
+    if current.error is not None:
+        return current  # 3.x stopped at an earlier error
+    try:
+        if not path:
+            return _indexes(_compose_env(payload, where), IndexesSetting(), raise_errors=True)
+        head, rest = path[0], path[1:]
+        if head == "PLATFORMS":
+            if rest:
+                return current  # a string has no fields: the parser does nothing
+            return replace(current, platforms=_platforms(_compose_env(payload, where)))
+        if head != "PLATFORMLIST":
+            return current  # "Ignoring unrecognized environment variable"
+        if not rest:
+            return replace(current, platformlist=_platform_list(_compose_env(payload, where)))
+        items = list(current.platformlist)
+        if not _ATOI.fullmatch(rest[0]):
+            raise _IndexesError(f"non-numeric index: {rest[0]}")
+        index = int(rest[0])
+        if index > len(items):
+            raise _IndexesError(f"undefined index: {rest[0]}")
+        if index == len(items):
+            items.append(PlatformRef())
+        if len(rest) == 1:
+            # The parser walks into the struct with no field name left: Go panics.
+            raise _IndexesError("runtime error: index out of range [0] with length 0", panic=True)
+        fields = {"OS": "os", "ARCHITECTURE": "architecture"}
+        if rest[1] in fields and len(rest) == 2:
+            value = _scalar_text(_compose_env(payload, where))
+            items[index] = replace(items[index], **{fields[rest[1]]: value})
+        return replace(current, platformlist=tuple(items))
+    except _IndexesError as exc:
+        return replace(current, error=exc.text if exc.panic else f"{where}: {exc.text}")
+
+
+def _compose_env(payload: str, where: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(payload, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        first = " ".join(str(exc).split())
+        raise _IndexesError(f"yaml: {first}") from None
 
 
 def _indexed(current: tuple[str, ...], index_text: str, where: str, list_name: str):
@@ -223,6 +420,4 @@ def _wrap_urls(node: yaml.Node | None) -> yaml.Node:
 
 
 def _with(section: ValidationSection, **changes: object) -> ValidationSection:
-    from dataclasses import replace
-
     return replace(section, **changes)  # type: ignore[arg-type]

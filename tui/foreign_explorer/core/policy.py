@@ -8,7 +8,7 @@ registry dies with.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
 from foreign_explorer.core.goregex import (
@@ -19,10 +19,27 @@ from foreign_explorer.core.goregex import (
     compile_go,
 )
 from foreign_explorer.core.gostrconv import regexp_quote
+from foreign_explorer.core.indexes import IndexesSetting
 from foreign_explorer.core.profiles import Profile
 
 # What distribution installs when both lists are empty: no URL can match it.
 DEFAULT_ALLOW = "^$"
+
+
+@dataclass(frozen=True)
+class EnvTrap:
+    """An indexed REGISTRY_VALIDATION_MANIFESTS_URLS_<LIST>_<i> variable, read two ways.
+
+    2.8 ignores such names. 3.x walks into the list but never stores the value: when `i`
+    equals the list's length it appends "" (a pattern that matches every URL), when it names
+    an existing entry nothing happens.
+    """
+
+    name: str
+    value: str
+    list_name: str
+    # What 3.x did with it: "appended" (an empty pattern) or "ignored".
+    effect: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,10 @@ class PolicySource:
     disabled: bool = False
     # The deprecated twin of `disabled`: `enabled: true` wins over `disabled: true`.
     enabled: bool = False
+    # validation.manifests.indexes, which only 3.x reads.
+    indexes: IndexesSetting = field(default_factory=IndexesSetting)
+    # Indexed URL-list variables of the environment this was read from (see EnvTrap).
+    env_traps: tuple[EnvTrap, ...] = ()
 
     @property
     def validation_enabled(self) -> bool:
@@ -100,6 +121,19 @@ class PolicyStartupError(ForeignExplorerError):
         }
 
 
+class PolicyIndexesError(PolicyStartupError):
+    """distribution 3.x cannot read validation.manifests.indexes: it refuses to start.
+
+    `registry_text` is what it prints after `configuration error: error parsing <file>: `.
+    """
+
+    def __init__(self, registry_text: str, profile: Profile) -> None:
+        first = registry_text.replace("yaml: unmarshal errors:\n  ", "").splitlines()[0]
+        message = f"{profile.title} cannot read validation.manifests.indexes: {first}"
+        super().__init__("indexes", None, None, message)
+        self.registry_text = registry_text
+
+
 def source_from_config(text: str) -> PolicySource:
     """The `validation` section of a registry config.yml (yaml.v2 semantics)."""
     # Imported here: PyYAML is needed only when there is a config or environment to read.
@@ -110,29 +144,43 @@ def source_from_config(text: str) -> PolicySource:
     except GoYAMLError as exc:
         raise PolicyConfigError(f"config: {exc.message}", exc.list_name) from None
     return PolicySource(
-        allow=section.allow, deny=section.deny, disabled=section.disabled, enabled=section.enabled
+        allow=section.allow,
+        deny=section.deny,
+        disabled=section.disabled,
+        enabled=section.enabled,
+        indexes=section.indexes,
     )
 
 
 def apply_environment(
     source: PolicySource, env: Mapping[str, str], profile: Profile
 ) -> PolicySource:
-    """REGISTRY_VALIDATION_* overrides, applied in name order as the registry does."""
-    from foreign_explorer.core.goyaml import GoYAMLError, overlay_env
+    """REGISTRY_VALIDATION_* overrides, applied in name order as the registry does.
 
+    `validation.manifests.indexes` variables are read as 3.x reads them whatever the profile
+    (2.8 ignores the result); a 3.x error there is kept in `indexes.error`, and from then on
+    nothing more is read, as 3.x stops at it.
+    """
+    from foreign_explorer.core.goyaml import GoYAMLError, ValidationSection, overlay_env_section
+
+    base = ValidationSection(
+        allow=source.allow,
+        deny=source.deny,
+        disabled=source.disabled,
+        enabled=source.enabled,
+        indexes=source.indexes,
+    )
     try:
-        section = overlay_env(
-            allow=source.allow,
-            deny=source.deny,
-            disabled=source.disabled,
-            enabled=source.enabled,
-            env=env,
-            indexed_names=profile.env_indexed_names,
-        )
+        section, traps = overlay_env_section(base, env, indexed_names=profile.env_indexed_names)
     except GoYAMLError as exc:
         raise PolicyConfigError(f"environment: {exc.message}", exc.list_name) from None
     return PolicySource(
-        allow=section.allow, deny=section.deny, disabled=section.disabled, enabled=section.enabled
+        allow=section.allow,
+        deny=section.deny,
+        disabled=section.disabled,
+        enabled=section.enabled,
+        indexes=section.indexes,
+        env_traps=source.env_traps + traps,
     )
 
 
@@ -173,9 +221,17 @@ class Policy:
     def allows_nothing(self) -> bool:
         return self.allow is not None and self.allow.implicit
 
+    @property
+    def indexes(self) -> IndexesSetting | None:
+        """Which index children must exist, for a registry that reads the setting (3.x)."""
+        return self.source.indexes if self.profile.reads_index_platforms else None
+
 
 def compile_policy(source: PolicySource, profile: Profile) -> Policy:
-    """Compile like distribution's app start-up; raises PolicyStartupError where it panics."""
+    """Compile like distribution's app start-up; raises PolicyStartupError where it panics
+    (PolicyIndexesError when 3.x cannot read validation.manifests.indexes)."""
+    if profile.reads_index_platforms and source.indexes.error is not None:
+        raise PolicyIndexesError(source.indexes.error, profile)
     if not source.validation_enabled:
         return Policy(source=source, profile=profile, allow=None, deny=None)
     if not source.allow and not source.deny:

@@ -27,6 +27,13 @@ class Profile:
     env_indexed_names: bool
     # 3.x looks an index's children up only while validation is enabled; 2.8 always does.
     checks_children_when_disabled: bool
+    # What the registry says of an index whose schemaVersion is not 2 (%d: the version).
+    list_schema_error: str
+    # 3.x reads validation.manifests.indexes (which index children must exist); 2.8 has no
+    # such setting and ignores the section.
+    reads_index_platforms: bool
+    # The distribution release whose source the profile follows, for messages.
+    release: str
 
     @property
     def go_label(self) -> str:
@@ -43,6 +50,9 @@ DISTRIBUTION_2_8 = Profile(
     error_detail_is_text=False,
     env_indexed_names=False,
     checks_children_when_disabled=True,
+    list_schema_error="unrecognized manifest list schema version %d",
+    reads_index_platforms=False,
+    release="2.8.2",
 )
 
 DISTRIBUTION_3 = Profile(
@@ -55,6 +65,9 @@ DISTRIBUTION_3 = Profile(
     error_detail_is_text=True,
     env_indexed_names=True,
     checks_children_when_disabled=False,
+    list_schema_error="unrecognized manifest list schema version %d, expected 2",
+    reads_index_platforms=True,
+    release="3.1.1",
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (DISTRIBUTION_2_8, DISTRIBUTION_3)}

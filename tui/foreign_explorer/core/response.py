@@ -51,26 +51,36 @@ EMPTY_DETAIL = b"{}"
 @dataclass(frozen=True)
 class PushResponse:
     errors: tuple[RegistryError, ...] = ()
+    # Set when the registry answers nothing: its request handler panics and Go's server
+    # closes the connection (the client sees it dropped). Says why, in one line.
+    dropped: str | None = None
 
     @property
     def accepted(self) -> bool:
-        return not self.errors
+        return not self.errors and self.dropped is None
 
     @property
-    def status(self) -> int:
+    def status(self) -> int | None:
+        """The HTTP status; None when the connection is dropped without a response."""
+        if self.dropped is not None:
+            return None
         # errcode.ServeJSON answers with the status of the first error.
         return STATUS[self.errors[0].code] if self.errors else 201
 
     @property
     def reason(self) -> str:
+        if self.status is None:
+            return "no response"
         return REASONS[self.status]
 
     @property
     def status_line(self) -> str:
+        if self.status is None:
+            return "no response (connection closed)"
         return f"{self.status} {self.reason}"
 
     @property
     def body(self) -> bytes:
-        if not self.errors:
+        if not self.errors or self.dropped is not None:
             return b""
         return b'{"errors":[' + b",".join(e.to_json() for e in self.errors) + b"]}\n"

@@ -5,10 +5,16 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from foreign_explorer.core.gojson.errors import GoJSONError, _type_error
+from foreign_explorer.core.gojson.errors import GoJSONError, _base64_error, _type_error
 from foreign_explorer.core.gojson.fastpath import _fast_unmarshal
-from foreign_explorer.core.gojson.literals import _parse_float64, _parse_int64, _unquote
+from foreign_explorer.core.gojson.literals import (
+    _parse_float64,
+    _parse_int64,
+    _parse_uint,
+    _unquote,
+)
 from foreign_explorer.core.gojson.scan import _skip_space, check_syntax
+from foreign_explorer.core.gojson.stdbase64 import CorruptInput, decoded_capacity, std_decode
 from foreign_explorer.core.gojson.types import (
     AnyType,
     BoolType,
@@ -20,8 +26,14 @@ from foreign_explorer.core.gojson.types import (
     StringType,
     StructType,
     StructValue,
+    UintType,
     zero_value,
 )
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, GoVersion
+
+# Go 1.24 started naming the embedded structs a promoted field goes through in a type
+# error's field path (`Manifest.Versioned.schemaVersion`).
+_EMBEDDED_IN_PATH = (1, 24, 0)
 
 
 class _Slice:
@@ -55,7 +67,8 @@ def _freeze(go_type: GoType, value: Any) -> Any:
                 tuple(_freeze(f.type, v) for f, v in zip(go_type.fields, value, strict=True)),
             )
         case SliceType() if value is not None:
-            return tuple(_freeze(go_type.elem, value.backing[i]) for i in range(value.length))
+            items = (_freeze(go_type.elem, value.backing[i]) for i in range(value.length))
+            return bytes(items) if go_type.is_bytes else tuple(items)
         case MapType() if value is not None:
             return MappingProxyType({k: _freeze(go_type.elem, v) for k, v in value.items()})
         case PointerType() if value is not None:
@@ -69,12 +82,13 @@ _LITERAL_END = frozenset(b" \t\r\n,]}")
 class _Decoder:
     """Decodes syntax-checked bytes; keeps the first type error, as Go's decodeState does."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, go: GoVersion) -> None:
         self.data = data
         self.pos = 0
         self.error: GoJSONError | None = None
         self.struct_name = ""
         self.field_path: list[str] = []
+        self.embedded_in_path = go >= _EMBEDDED_IN_PATH
 
     def run(self, go_type: GoType) -> Any:
         self.skip_space()
@@ -120,6 +134,8 @@ class _Decoder:
             self.pos = end
             if isinstance(go_type, StringType):
                 return _unquote(data[start + 1 : end - 1])
+            if isinstance(go_type, SliceType) and go_type.is_bytes:
+                return self.base64(_unquote(data[start + 1 : end - 1]), current)
             self.save_type_error("string", go_type.name, end)
             return current
         end = self.literal_end(start)
@@ -129,15 +145,31 @@ class _Decoder:
                 return c == 0x74
             self.save_type_error("bool", go_type.name, end)
             return current
-        if isinstance(go_type, IntType):
+        if isinstance(go_type, IntType | UintType):
             text = data[start:end].decode("ascii")
-            number = _parse_int64(text)
+            if isinstance(go_type, IntType):
+                number = _parse_int64(text)
+            else:
+                number = _parse_uint(text, go_type.bits)
             if number is None:
                 self.save_type_error("number " + text, go_type.name, end)
                 return current
             return number
         self.save_type_error("number", go_type.name, end)
         return current
+
+    def base64(self, text: str, current: Any) -> Any:
+        """A string into []byte: Go's StdEncoding, the first bad byte an error of its own."""
+        raw = text.encode("utf-8", "surrogatepass")
+        try:
+            decoded = std_decode(raw)
+        except CorruptInput as exc:
+            if self.error is None:
+                self.error = _base64_error(exc.offset, ".".join(self.field_path))
+            return current
+        # Go keeps the whole decode buffer as the slice's capacity.
+        capacity = max(decoded_capacity(len(raw)), len(decoded))
+        return _Slice(list(decoded) + [0] * (capacity - len(decoded)), len(decoded))
 
     def array(self, go_type: GoType, current: Any) -> Any:
         data = self.data
@@ -203,6 +235,8 @@ class _Decoder:
                     f = go_type.fields[index]
                     outer_struct, depth = self.struct_name, len(self.field_path)
                     self.struct_name = go_type.short_name
+                    if self.embedded_in_path:
+                        self.field_path.extend(f.embedded)
                     self.field_path.append(f.json_name)
                     current[index] = self.value(f.type, current[index])
                     self.struct_name = outer_struct
@@ -329,20 +363,21 @@ class _Decoder:
             j += 1
 
 
-def go_unmarshal(data: bytes, go_type: GoType) -> Any:
-    """json.Unmarshal(data, &v) for a fresh v of go_type, as Go 1.19 does it.
+def go_unmarshal(data: bytes, go_type: GoType, *, go: GoVersion = DISTRIBUTION_2_8.go) -> Any:
+    """json.Unmarshal(data, &v) for a fresh v of go_type, as that Go version does it.
 
-    Returns the frozen value; raises GoJSONError (kind "syntax" or "type") where Go errs.
+    Returns the frozen value; raises GoJSONError (kind "syntax", "type" or "base64") where Go
+    errs. The Go version only changes how a type error names its field.
     """
     data = bytes(data)
     done, value = _fast_unmarshal(data, go_type)
     if done:
         return value
-    return go_unmarshal_full(data, go_type)
+    return go_unmarshal_full(data, go_type, go=go)
 
 
-def go_unmarshal_full(data: bytes, go_type: GoType) -> Any:
+def go_unmarshal_full(data: bytes, go_type: GoType, *, go: GoVersion = DISTRIBUTION_2_8.go) -> Any:
     """go_unmarshal without the fast path (the reference the fast path is tested against)."""
     data = bytes(data)
     check_syntax(data)
-    return _Decoder(data).run(go_type)
+    return _Decoder(data, go).run(go_type)

@@ -8,15 +8,17 @@ from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.gojson.encode import go_marshal
 from foreign_explorer.core.gostrconv import quote
 
-ErrorKind = Literal["syntax", "type", "document"]
+ErrorKind = Literal["syntax", "type", "base64", "document"]
 
 
 class GoJSONError(ForeignExplorerError):
     """What json.Unmarshal (or distribution's checks around it) returned for a document.
 
-    `go_text` is Go's err.Error(); `detail_json` is json.Marshal(err), the MANIFEST_INVALID
-    detail a 2.8 registry sends. `kind` is "syntax" (*json.SyntaxError), "type"
-    (*json.UnmarshalTypeError) or "document" (distribution's own checks, detail `{}`).
+    `go_text` is Go's err.Error(), the MANIFEST_INVALID detail a 3.x registry sends (as a JSON
+    string); `detail_json` is json.Marshal(err), the detail a 2.8 registry sends. `kind` is
+    "syntax" (*json.SyntaxError), "type" (*json.UnmarshalTypeError), "base64" (a []byte
+    field's base64.CorruptInputError, only in 3.x documents) or "document" (distribution's own
+    checks, detail `{}`).
     """
 
     def __init__(
@@ -69,3 +71,9 @@ def _type_error(
         {"Value": value, "Type": {}, "Offset": offset, "Struct": struct, "Field": field_path}
     )
     return GoJSONError("type", text, detail, offset, field_path)
+
+
+def _base64_error(offset: int, field_path: str) -> GoJSONError:
+    # CorruptInputError is an int64: json.Marshal writes the bare offset.
+    text = f"illegal base64 data at input byte {offset}"
+    return GoJSONError("base64", text, str(offset).encode(), None, field_path)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 from foreign_explorer.core.gojson.literals import _fix_surrogates, _parse_float64, _parse_int64
+from foreign_explorer.core.gojson.stdbase64 import CorruptInput, std_decode
 from foreign_explorer.core.gojson.types import (
     AnyType,
     BoolType,
@@ -34,22 +36,41 @@ def _reject_constant(name: str) -> None:
     raise ValueError(name)
 
 
-def _fast_unmarshal(data: bytes, go_type: GoType) -> tuple[bool, Any]:
+_NOT_PARSED = object()
+
+
+@lru_cache(maxsize=4)
+def fast_tree(data: bytes) -> Any:
+    """Python's parse of `data`, or _NOT_PARSED; cached, as one manifest is decoded as
+    several Go types in a row (its probe, then each registry version's document)."""
     # Strict UTF-8 without BOM, and Python's strict parser accepting it, means Go's scanner
-    # does too; the conversion below then bails on anything Go would treat differently.
+    # does too (the converse does not hold: invalid UTF-8 and deep nesting are Go's JSON).
     if data.startswith(b"\xef\xbb\xbf"):
-        return False, None
+        return _NOT_PARSED
     try:
-        text = data.decode("utf-8")
-        tree = json.loads(
-            text,
+        return json.loads(
+            data.decode("utf-8"),
             object_pairs_hook=tuple,
             parse_int=_Number,
             parse_float=_Number,
             parse_constant=_reject_constant,
         )
+    except (ValueError, RecursionError):
+        return _NOT_PARSED
+
+
+def is_parsed(tree: Any) -> bool:
+    return tree is not _NOT_PARSED
+
+
+def _fast_unmarshal(data: bytes, go_type: GoType) -> tuple[bool, Any]:
+    # The conversion bails on anything Go would treat differently from Python.
+    tree = fast_tree(data)
+    if tree is _NOT_PARSED:
+        return False, None
+    try:
         return True, _fast_value(go_type, tree)
-    except (ValueError, RecursionError, _Bail):
+    except (RecursionError, _Bail):
         return False, None
 
 
@@ -66,6 +87,12 @@ def _fast_value(go_type: GoType, value: Any) -> Any:
                 return number
         case BoolType() if kind is bool:
             return value
+        case SliceType() if go_type.is_bytes:
+            if kind is str:
+                try:
+                    return std_decode(_fix_surrogates(value).encode("utf-8"))
+                except CorruptInput:
+                    pass  # the full decoder reports it in Go's order
         case SliceType() if kind is list:
             return tuple(_fast_value(go_type.elem, v) for v in value)
         case MapType() if kind is tuple:

@@ -85,6 +85,14 @@ def _parse_int64(text: str) -> int | None:
     return value if _INT64_MIN <= value <= _INT64_MAX else None
 
 
+def _parse_uint(text: str, bits: int) -> int | None:
+    """strconv.ParseUint(text, 10, 64) that must also fit `bits`, or None if Go refuses it."""
+    if not text.isdigit() or not text.isascii() or len(text) > 20:
+        return None
+    value = int(text)
+    return value if value < (1 << bits) else None
+
+
 def _parse_float64(text: str) -> float | None:
     """strconv.ParseFloat(text, 64) for a JSON number literal, or None when it overflows."""
     value = float(text)

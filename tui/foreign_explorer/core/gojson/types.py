@@ -23,6 +23,14 @@ class IntType:
 
 
 @dataclass(frozen=True)
+class UintType:
+    """An unsigned Go integer of `bits` bits (`uint8`, the element of a []byte)."""
+
+    name: str = "uint8"
+    bits: int = 8
+
+
+@dataclass(frozen=True)
 class BoolType:
     name: str = "bool"
 
@@ -41,6 +49,11 @@ class SliceType:
     @property
     def name(self) -> str:
         return "[]" + self.elem.name
+
+    @property
+    def is_bytes(self) -> bool:
+        """[]byte: Go decodes a JSON string into it as base64, an array element by element."""
+        return isinstance(self.elem, UintType) and self.elem.bits == 8
 
 
 @dataclass(frozen=True)
@@ -65,11 +78,16 @@ class PointerType:
 
 @dataclass(frozen=True)
 class Field:
-    """One exported struct field: its Go name, its json tag name and its type."""
+    """One exported struct field: its Go name, its json tag name and its type.
+
+    `embedded` names the embedded structs it is promoted through, outermost first (the
+    `Versioned` of `schemaVersion`): Go 1.24 and later put them in a type error's field path.
+    """
 
     go_name: str
     json_name: str
     type: GoType
+    embedded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,8 @@ class StructType:
 
     name: str
     fields: tuple[Field, ...]
+    # An anonymous struct: `name` is its whole type (`struct { ... }`), errors name no struct.
+    anonymous: bool = False
     _exact: Mapping[str, int] = field(init=False, repr=False, compare=False)
     _folded: Mapping[str, int] = field(init=False, repr=False, compare=False)
     zero: StructValue = field(init=False, repr=False, compare=False)
@@ -101,7 +121,7 @@ class StructType:
     @property
     def short_name(self) -> str:
         """The name without its package, as Go error texts name the struct of a field."""
-        return self.name.rpartition(".")[2]
+        return "" if self.anonymous else self.name.rpartition(".")[2]
 
     def field_index(self, key: str) -> int | None:
         """The field a key fills: an exact match first, else the first one equal under folding."""
@@ -111,7 +131,17 @@ class StructType:
         return index
 
 
-GoType = StringType | IntType | BoolType | AnyType | SliceType | MapType | PointerType | StructType
+GoType = (
+    StringType
+    | IntType
+    | UintType
+    | BoolType
+    | AnyType
+    | SliceType
+    | MapType
+    | PointerType
+    | StructType
+)
 
 # Go folds ASCII letters, plus the two non-ASCII runes that fold onto them (ſ→s, K→k).
 _FOLD_TABLE = {**{c: c - 32 for c in range(ord("a"), ord("z") + 1)}, 0x17F: "S", 0x212A: "K"}
@@ -159,7 +189,7 @@ def zero_value(go_type: GoType) -> Any:
     match go_type:
         case StringType():
             return ""
-        case IntType():
+        case IntType() | UintType():
             return 0
         case BoolType():
             return False

@@ -46,6 +46,7 @@ from foreign_explorer.core.lint.model import (
 from foreign_explorer.core.lint.policy_rules import _matches_none, _policy_rules
 from foreign_explorer.core.lint.probes import _shape
 from foreign_explorer.core.lint.profile_rules import _go_versions, _profiles_differ
+from foreign_explorer.core.lint.reading_rules import _reading_rules
 from foreign_explorer.core.lint.run import _Run
 from foreign_explorer.core.manifest import Manifest
 from foreign_explorer.core.policy import (
@@ -136,6 +137,7 @@ def _lint(policy: Policy, urls: tuple[str, ...], other: Policy | None) -> tuple[
     _matches_none(run)
     _profiles_differ(run)
     _go_versions(run)
+    _reading_rules(run)
     ranked = sorted(
         enumerate(run.warnings),
         key=lambda item: (_ORDER[item[1].list_name], item[1].index or 0, item[0]),
