@@ -105,3 +105,36 @@ def test_env_whole_section_resets_lists():
 def test_env_lowercase_names_are_not_read():
     section = _env({"registry_validation_manifests_urls_allow": "[x]"})
     assert section.allow == ()
+
+
+def test_a_merge_key_brings_in_the_anchored_section():
+    text = "base: &b\n  manifests: {urls: {allow: [a]}}\nvalidation:\n  <<: *b\n"
+    assert decode_validation(text).allow == ("a",)
+
+
+def test_keys_after_a_merge_win_and_a_list_of_merges_lets_the_first_win():
+    text = (
+        "one: &one {allow: [one], deny: [one]}\ntwo: &two {allow: [two]}\n"
+        "validation: {manifests: {urls: {<<: [*two, *one], deny: [mine]}}}\n"
+    )
+    section = decode_validation(text)
+    assert (section.allow, section.deny) == (("two",), ("mine",))
+
+
+def test_a_section_written_twice_is_decoded_field_by_field():
+    text = "validation:\n  manifests: {urls: {deny: [d]}}\n  manifests: {urls: {allow: [a]}}\n"
+    section = decode_validation(text)
+    assert (section.allow, section.deny) == (("a",), ("d",))
+
+
+def test_a_null_section_zeroes_what_came_before_it():
+    text = "validation:\n  manifests: {urls: {allow: [a]}}\n  manifests: ~\n"
+    assert decode_validation(text).allow == ()
+
+
+def test_a_merge_bomb_is_refused_as_the_registry_refuses_it():
+    lines = ["a0: &a0 {allow: [x]}"]
+    lines += [f"a{k}: &a{k} {{<<: [{', '.join([f'*a{k - 1}'] * 10)}]}}" for k in range(1, 30)]
+    lines.append("validation: {manifests: {urls: {<<: *a29}}}")
+    with pytest.raises(GoYAMLError, match="document contains excessive aliasing"):
+        decode_validation("\n".join(lines))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -192,18 +192,88 @@ def _bool(node: yaml.Node | None, current: bool) -> bool:
     raise GoYAMLError(f"{_line(node)}cannot unmarshal {_describe(node)} into bool")
 
 
-def _mapping_get(node: yaml.Node | None, key: str) -> tuple[bool, yaml.Node | None]:
-    """(present, value) for `key` in a YAML mapping; the last duplicate wins, as in yaml.v2."""
+_MERGE = "tag:yaml.org,2002:merge"
+# Entries a merge may bring in before it is taken for an alias bomb (yaml.v2 refuses those
+# as "excessive aliasing"; no real config comes near).
+_MERGE_BUDGET = 10_000
+
+
+def _entries(node: yaml.MappingNode, budget: list[int] | None = None) -> list[tuple[Any, Any]]:
+    """The mapping's (key, value) pairs in the order yaml.v2 applies them to a struct.
+
+    A merge key (`<<: *base`) applies the merged mapping's pairs where it stands, so pairs
+    after it win; a list of mappings is applied last to first, so the first one wins.
+    """
+    budget = [_MERGE_BUDGET] if budget is None else budget
+    out: list[tuple[Any, Any]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE:
+            out.append((key_node, value_node))
+            continue
+        if isinstance(value_node, yaml.MappingNode):
+            merged = [value_node]
+        elif isinstance(value_node, yaml.SequenceNode) and all(
+            isinstance(item, yaml.MappingNode) for item in value_node.value
+        ):
+            merged = list(reversed(value_node.value))
+        else:
+            raise GoYAMLError("map merge requires map or sequence of maps as the value")
+        for mapping in merged:
+            pairs = _entries(mapping, budget)
+            budget[0] -= len(pairs)
+            if budget[0] < 0:
+                raise GoYAMLError("document contains excessive aliasing")
+            out.extend(pairs)
+    return out
+
+
+def _checked_mapping(node: yaml.Node | None) -> yaml.MappingNode | None:
     if _is_null(node):
-        return False, None
+        return None
     assert node is not None
     if not isinstance(node, yaml.MappingNode):
         raise GoYAMLError(f"{_line(node)}cannot unmarshal {_describe(node)} into a mapping")
+    return node
+
+
+def _mapping_get(node: yaml.Node | None, key: str) -> tuple[bool, yaml.Node | None]:
+    """(present, value) for a plain field: the last occurrence wins, merges included."""
+    mapping = _checked_mapping(node)
+    if mapping is None:
+        return False, None
     found: tuple[bool, yaml.Node | None] = (False, None)
-    for key_node, value_node in node.value:
+    for key_node, value_node in _entries(mapping):
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
             found = (True, value_node)
     return found
+
+
+def _struct_get(node: yaml.Node | None, key: str) -> tuple[bool, yaml.Node | None]:
+    """(present, value) for a struct field: yaml.v2 decodes every occurrence into the same
+    struct, so `manifests:` twice (or once directly and once through a merge) combine field
+    by field, and a null occurrence zeroes what came before it."""
+    mapping = _checked_mapping(node)
+    if mapping is None:
+        return False, None
+    occurrences = [
+        value_node
+        for key_node, value_node in _entries(mapping)
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key
+    ]
+    if not occurrences:
+        return False, None
+    combined: list[tuple[Any, Any]] = []
+    for value_node in occurrences:
+        if _is_null(value_node):
+            combined = []
+        elif isinstance(value_node, yaml.MappingNode):
+            combined.extend(_entries(value_node))
+        else:
+            return True, value_node  # not a mapping: the caller reports the type error
+    last = occurrences[-1]
+    if _is_null(last) and not combined:
+        return True, last
+    return True, yaml.MappingNode("tag:yaml.org,2002:map", combined, last.start_mark)
 
 
 def _decode_section(node: yaml.Node | None, base: ValidationSection) -> ValidationSection:
@@ -217,9 +287,9 @@ def _decode_section(node: yaml.Node | None, base: ValidationSection) -> Validati
     if has:
         disabled = _bool(value, disabled)
     indexes = base.indexes
-    has, manifests = _mapping_get(node, "manifests")
+    has, manifests = _struct_get(node, "manifests")
     if has:
-        has, urls = _mapping_get(manifests, "urls")
+        has, urls = _struct_get(manifests, "urls")
         if has:
             has, value = _mapping_get(urls, "allow")
             if has:
@@ -227,7 +297,7 @@ def _decode_section(node: yaml.Node | None, base: ValidationSection) -> Validati
             has, value = _mapping_get(urls, "deny")
             if has:
                 deny = _string_list(value, "deny")
-        has, value = _mapping_get(manifests, "indexes")
+        has, value = _struct_get(manifests, "indexes")
         if has:
             indexes = _indexes(value, indexes)
     return ValidationSection(
@@ -238,7 +308,7 @@ def _decode_section(node: yaml.Node | None, base: ValidationSection) -> Validati
 def decode_validation(text: str) -> ValidationSection:
     """The validation section of a whole config.yml."""
     root = _compose(text, "config")
-    _, section = _mapping_get(root, "validation")
+    _, section = _struct_get(root, "validation")
     return _decode_section(section, ValidationSection())
 
 
@@ -294,9 +364,9 @@ def _overlay_one(
         return section
     if not rest:
         node = _compose(payload, where)
-        _, urls = _mapping_get(node, "urls")
+        _, urls = _struct_get(node, "urls")
         fresh = _decode_section(_wrap_urls(urls), ValidationSection())
-        _, indexes = _mapping_get(node, "indexes")
+        _, indexes = _struct_get(node, "indexes")
         fresh = replace(fresh, indexes=_indexes(indexes, IndexesSetting()))
         section = _keep_indexes_error(section, fresh, where)
         return _with(section, allow=fresh.allow, deny=fresh.deny)
