@@ -114,8 +114,71 @@ def test_a_host_closed_by_a_port_or_end_is_closed() -> None:
 
 def test_wildcard_before_the_host_lets_another_host_through() -> None:
     warning = by_code(warnings_for([r"^https://.*\.microsoft\.com/"]), L.HOST_WILDCARD)
-    assert warning.example == "https://evil.example/?.microsoft.com/"
+    assert warning.example == "https://evil.example?.microsoft.com/"
     assert warning.accepted
+
+
+# --- host escapes, searched on Go's parse tree ---------------------------------------------------
+
+DOC_ALLOW = r"^https?://([^/]+\.)*example\.com/"
+DOC_DENY = r"^https?://www\.example\.com/"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "example"),
+    [
+        (DOC_ALLOW, "https://evil.example?.example.com/"),
+        (r"^https?://([^/]+\.)?example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://[^/]*\.example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://\S+\.example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://[a-z0-9.?-]+\.example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://(([^/]+)\.)*example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://((?:[^/]+)\.){0,3}example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://[^/@]+\.example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://.+\.example\.com/", "https://evil.example?.example.com/"),
+        (r"^https://mcr\.microsoft\.com[^/]*/", "https://mcr.microsoft.com@evil.example/"),
+        (r"^https://[^?#]+\.example\.com/", "https://evil.example/.example.com/"),
+    ],
+)
+def test_a_host_wildcard_that_can_end_the_host_is_escaped(pattern: str, example: str) -> None:
+    for profile in (P28, P3):
+        warning = by_code(warnings_for([pattern], profile=profile), L.HOST_WILDCARD)
+        assert warning.example == example
+        assert warning.accepted
+        assert_proven(warning, PolicySource(allow=(pattern,)), profile)
+
+
+def test_the_escape_warning_names_the_host_go_reads_and_an_anchored_fix() -> None:
+    warning = by_code(warnings_for([DOC_ALLOW]), L.HOST_WILDCARD)
+    assert "reads the host of this URL as evil.example, not example.com" in warning.message
+    assert r"write ^https://example\.com/" in warning.message
+    assert r"with its subdomains, ^https://([a-z0-9-]+\.)*example\.com/" in warning.message
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        MCR,
+        r"^https://([a-z0-9-]+\.)*example\.com/",
+        r"^https://[^/?#@]+\.example\.com/",
+        r"^https://[^/?#]+\.example\.com/",
+        r"^https://[^/?]+\.example\.com/",
+        r"^https://(mcr|go)\.microsoft\.com/",
+        r"^https://[a-z]+\.example\.com:443/",
+    ],
+)
+def test_host_patterns_that_pin_the_host_are_not_escaped(pattern: str) -> None:
+    for profile in (P28, P3):
+        found = codes(warnings_for([pattern], profile=profile))
+        assert not found & {L.HOST_WILDCARD, L.HOST_NOT_CLOSED, L.UNANCHORED}, pattern
+
+
+def test_the_fixes_the_escape_warning_offers_are_not_escaped() -> None:
+    warning = by_code(warnings_for([DOC_ALLOW]), L.HOST_WILDCARD)
+    fixes = [r"^https://example\.com/", r"^https://([a-z0-9-]+\.)*example\.com/"]
+    assert all(fix in warning.message for fix in fixes)
+    for fix in fixes:
+        assert not codes(warnings_for([fix])) & {L.HOST_WILDCARD, L.HOST_NOT_CLOSED}
 
 
 def test_a_host_class_without_slash_is_escaped_through_the_query() -> None:
@@ -319,12 +382,14 @@ def test_anchored_escaped_slash_closed_https_patterns_are_clean(allow) -> None:
 
 def test_json_form_has_exactly_the_documented_keys() -> None:
     warning = warnings_for(["mcr.microsoft.com"])[0]
-    assert list(warning.as_dict()) == ["code", "list", "index", "pattern", "message", "example"]
+    keys = ["code", "list", "index", "pattern", "message", "example", "severity"]
+    assert list(warning.as_dict()) == keys
+    assert warning.as_dict()["severity"] == "warning"
 
 
 def test_every_rule_has_a_short_title() -> None:
     assert all(isinstance(title, str) and title for title in L.TITLES.values())
-    assert len(set(L.TITLES)) == 16
+    assert len(set(L.TITLES)) == 23
 
 
 def test_policy_wide_warnings_come_first_then_allow_then_deny() -> None:

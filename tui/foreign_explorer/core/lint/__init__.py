@@ -20,6 +20,7 @@ from foreign_explorer.core.evaluate import Check, registry_checks
 from foreign_explorer.core.lint.allow_rules import _allow_rules
 from foreign_explorer.core.lint.deny_rules import _deny_rules
 from foreign_explorer.core.lint.model import (
+    DENY_CASE,
     DENY_HOST_CASE,
     DENY_ONLY,
     DENY_PERCENT,
@@ -27,14 +28,20 @@ from foreign_explorer.core.lint.model import (
     DENY_SCHEME_CASE,
     DENY_TRAILING_DOT,
     DENY_USERINFO,
+    DEPRECATED_KEY,
     EVIL_HOSTS,
+    FORK_ONLY_KEY,
     GO_LINES,
     GO_VERSION_ONLY,
     HOST_NOT_CLOSED,
     HOST_WILDCARD,
+    IGNORED_ENV,
+    IGNORED_KEY,
     MATCHES_NONE,
+    PLACEHOLDER_HOST,
     PLAIN_HTTP,
     PROFILES_DIFFER,
+    SCHEME_CASE_REJECTED,
     TITLES,
     UNANCHORED,
     UNESCAPED_DOT,
@@ -42,6 +49,7 @@ from foreign_explorer.core.lint.model import (
     Claim,
     LintWarning,
     Outcome,
+    Severity,
 )
 from foreign_explorer.core.lint.policy_rules import _matches_none, _policy_rules
 from foreign_explorer.core.lint.probes import _shape
@@ -58,6 +66,7 @@ from foreign_explorer.core.policy import (
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
 
 __all__ = [
+    "DENY_CASE",
     "DENY_HOST_CASE",
     "DENY_ONLY",
     "DENY_PERCENT",
@@ -65,14 +74,20 @@ __all__ = [
     "DENY_SCHEME_CASE",
     "DENY_TRAILING_DOT",
     "DENY_USERINFO",
+    "DEPRECATED_KEY",
     "EVIL_HOSTS",
+    "FORK_ONLY_KEY",
     "GO_LINES",
     "GO_VERSION_ONLY",
     "HOST_NOT_CLOSED",
     "HOST_WILDCARD",
+    "IGNORED_ENV",
+    "IGNORED_KEY",
     "MATCHES_NONE",
+    "PLACEHOLDER_HOST",
     "PLAIN_HTTP",
     "PROFILES_DIFFER",
+    "SCHEME_CASE_REJECTED",
     "TITLES",
     "UNANCHORED",
     "UNESCAPED_DOT",
@@ -80,6 +95,7 @@ __all__ = [
     "Claim",
     "LintWarning",
     "Outcome",
+    "Severity",
     "checked_urls",
     "lint",
     "lint_policy",

@@ -10,9 +10,10 @@ from foreign_explorer.core.lint.model import (
     UNANCHORED,
     UNESCAPED_DOT,
 )
-from foreign_explorer.core.lint.probes import _Shape
+from foreign_explorer.core.lint.probes import Free, _Shape
 from foreign_explorer.core.lint.run import _fix, _meant, _Run
-from foreign_explorer.core.lint.urlparts import _evil_hosts, _host_key
+from foreign_explorer.core.lint.urlparts import _evil_hosts, _host_key, _url_shift, go_host
+from foreign_explorer.core.urltext import UrlParts as _Parts
 from foreign_explorer.core.urltext import split_url as _split
 
 _DOT_TRIES = 4
@@ -22,12 +23,13 @@ def _allow_rules(run: _Run, index: int, regexp: GoRegexp, shape: _Shape) -> None
     meant = _meant(shape)
     first = meant[0] if meant else None
     fix = _fix(first[0] if first and first[2] else None)
+    escaped = False
     if not shape.anchored:
         _unanchored(run, index, regexp, shape, meant, fix)
-    elif first is not None and first[2]:
-        _host_wildcard(run, index, regexp, meant, fix)
+    else:
+        escaped = _host_escape(run, index, regexp, shape, meant)
     _unescaped_dot(run, index, regexp, meant, fix)
-    if shape.anchored:
+    if shape.anchored and not escaped:
         _host_not_closed(run, index, regexp, meant, fix)
     if not shape.prefix.startswith("http://"):
         _plain_http(run, index, regexp, meant)
@@ -49,26 +51,116 @@ def _unanchored(
                     return
 
 
-def _host_wildcard(run: _Run, index: int, regexp: GoRegexp, meant: list, fix: str) -> None:
-    for url, _dots, host in meant:
+def _host_escape(run: _Run, index: int, regexp: GoRegexp, shape: _Shape, meant: list) -> bool:
+    """A URL the pattern admits whose host, as Go parses it, is not one the pattern names.
+
+    Searched on Go's parse tree: each class or `.` that stands inside the authority and can be
+    a character that ends a host (`?`, `/`, `#`, `@`, `\\`) is made to spell an attacker's
+    host and that character; gourl says which host results, and the engine whether it passes.
+    """
+    meant_hosts = {host for _url, _dots, host in meant if host}
+    for witness in shape.expanded:
+        url, shift = _url_shift(witness)
         parts = _split(url)
-        if parts is None or not host:
+        if parts is None:
             continue
-        tail = url[len(parts.scheme) + 3 :]
-        for evil in _evil_hosts(host):
-            # After `/?` or a bare `?` the rest is a query, which Go never looks into.
-            for candidate in (
-                f"{parts.scheme}://{evil}/?{tail}",
-                f"{parts.scheme}://{evil}?{tail}",
-                f"{parts.scheme}://{evil}/?{url}",
-            ):
-                if _host_key(candidate) != host and run.admits(candidate, regexp):
+        start, end = len(parts.scheme) + 3, parts.authority_end
+        named, subdomains = _named_host(url, parts, {at + shift for at, _free in witness.free})
+        if not named:
+            continue  # the pattern names no host here: nothing to escape from
+        slots = [
+            (at + shift, free)
+            for at, free in witness.free
+            if start <= at + shift < end and any(free.admits(ch) for ch in _HOST_ENDS)
+        ]
+        for at, free in slots[:_SLOT_TRIES]:
+            for text in _escape_texts(free, named, lead=at > start):
+                candidate = url[:at] + text + url[at + 1 :]
+                host = go_host(candidate, run.go)
+                if not host or _is_named(host.lower().rstrip("."), named, meant_hosts):
+                    continue
+                if run.admits(candidate, regexp):
+                    ender = next(ch for ch in text if ch in _HOST_ENDS)
                     message = (
-                        f"the host is not pinned: the pattern seems to mean {host}, but a "
-                        f"wildcard lets a URL on another host through{fix}"
+                        f"the host is not pinned: Go's url.Parse reads the host of this URL as "
+                        f"{host}, not {named}: {_WHY[ender]}{_escape_fix(url, named, subdomains)}"
                     )
                     run.add(HOST_WILDCARD, "allow", index, message, candidate)
-                    return
+                    return True
+    return False
+
+
+# The characters that end a host in Go's url.Parse (a `\\` ends it for most clients, and Go
+# refuses it: the engine sorts that out), tried in this order.
+_HOST_ENDS = "?/#@\\"
+_SLOT_TRIES = 8
+
+
+_WHY = {
+    "?": "the pattern lets a `?` stand in the host, and Go reads what follows as the query",
+    "/": "the pattern lets a `/` stand in the host, and Go reads what follows as the path",
+    "#": "the pattern lets a `#` stand in the host, and Go reads what follows as the fragment",
+    "@": "the pattern lets an `@` stand in the host, and Go reads what precedes it as a user",
+    "\\": "the pattern lets a `\\` stand in the host, where clients end the host",
+}
+
+
+def _escape_texts(free: Free, named: str, lead: bool) -> list[str]:
+    """What one class or `.` in the authority could spell to put an attacker's host first;
+    after some host text (`lead`), an `@` makes that text a user name."""
+    out = []
+    for evil in _evil_hosts(named):
+        first = [evil + ch for ch in "?/#"]
+        at = ["@" + evil, *("@" + evil + ch for ch in "?/")]
+        out += at + first if lead else first + at
+    out += list(_HOST_ENDS)
+    return [text for text in out if free.admits(text)]
+
+
+def _named_host(url: str, parts: _Parts, free: set[int]) -> tuple[str, bool]:
+    """The host text the pattern writes out: the longest run of literal characters in the
+    host, a suffix if there is one (`([^/]+\\.)*example\\.com` names example.com); and
+    whether a wildcard comes before it (the author means subdomains too)."""
+    begin = parts.host_start
+    host_end = begin + len(parts.host)
+    runs: list[tuple[int, int]] = []
+    at = begin
+    while at < host_end:
+        if at in free:
+            at += 1
+            continue
+        first = at
+        while at < host_end and at not in free:
+            at += 1
+        runs.append((first, at))
+    if not runs:
+        return "", False
+    first, last = runs[-1] if runs[-1][1] == host_end else max(runs, key=lambda r: r[1] - r[0])
+    return url[first:last].lower().strip("."), first > begin
+
+
+def _is_named(host: str, named: str, meant: set[str]) -> bool:
+    return host in meant or host == named or host.endswith("." + named)
+
+
+def _escape_fix(meant_url: str, named: str, subdomains: bool) -> str:
+    """The anchored patterns that admit the named host only, and with its subdomains."""
+    parts = _split(meant_url)
+    if parts is None or not all(
+        label and _HOST_LABEL.issuperset(label) for label in named.split(".")
+    ):
+        return ""
+    # suggest verifies its patterns with this package: imported here, not at the top.
+    from foreign_explorer.core.suggest import quote_meta
+
+    scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme
+    exact = f"^{scheme}://{quote_meta(named)}/"
+    wider = f"^{scheme}://([a-z0-9-]+\\.)*{quote_meta(named)}/"
+    fix = f"; to admit only {named}, write {exact}"
+    return f"{fix}; with its subdomains, {wider}" if subdomains else fix
+
+
+_HOST_LABEL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _unescaped_dot(run: _Run, index: int, regexp: GoRegexp, meant: list, fix: str) -> None:
