@@ -259,6 +259,97 @@ def test_case_insensitive_deny_is_not_dodged_by_case() -> None:
     assert L.DENY_SCHEME_CASE not in found and L.DENY_HOST_CASE not in found
 
 
+def test_the_documentation_deny_is_dodged_by_one_label_in_upper_case() -> None:
+    # WWW.EXAMPLE.COM fails the case-sensitive allow too; WWW.example.com passes it.
+    warning = by_code(warnings_for([DOC_ALLOW], deny=[DOC_DENY]), L.DENY_CASE)
+    assert warning.example == "https://WWW.example.com/"
+    assert warning.contrast == "https://www.example.com/"
+    assert L.DENY_HOST_CASE not in codes(warnings_for([DOC_ALLOW], deny=[DOC_DENY]))
+    assert_proven(warning, PolicySource(allow=(DOC_ALLOW,), deny=(DOC_DENY,)))
+
+
+def test_an_unanchored_deny_naming_a_host_is_dodged_by_case_too() -> None:
+    allow, deny = r"^https://[^/]+\.microsoft\.com/", r"evil\.microsoft\.com"
+    warning = by_code(warnings_for([allow], deny=[deny]), L.DENY_CASE)
+    assert warning.example == "https://EVIL.microsoft.com/"
+
+
+def test_mixed_case_is_not_reported_when_the_whole_host_in_upper_case_dodges() -> None:
+    found = codes(warnings_for(deny=[DENY_EVIL]))
+    assert L.DENY_HOST_CASE in found and L.DENY_CASE not in found
+
+
+def test_case_insensitive_deny_is_not_dodged_by_mixed_case() -> None:
+    found = warnings_for([DOC_ALLOW], deny=["(?i)" + DOC_DENY])
+    assert L.DENY_CASE not in codes(found) and L.DENY_HOST_CASE not in codes(found)
+
+
+# --- information: an upper-case scheme ----------------------------------------------------------
+
+
+def test_a_scheme_only_allow_rejecting_an_upper_case_scheme_is_information() -> None:
+    warning = by_code(warnings_for(["^https://"]), L.SCHEME_CASE_REJECTED)
+    assert warning.is_info and warning.as_dict()["severity"] == "info"
+    assert warning.example == "HTTPS://mcr.microsoft.com/v2/windows/nanoserver/blobs/sha256:" + (
+        "62239e9a" * 8
+    )
+    assert warning.contrast == SAMPLE
+    assert not warning.accepted
+    assert "^(?i:https)://" in warning.message
+    assert_proven(warning, PolicySource(allow=("^https://",)))
+
+
+def test_a_host_pattern_gets_the_scheme_note_only_for_a_loaded_upper_case_url() -> None:
+    assert L.SCHEME_CASE_REJECTED not in codes(warnings_for([MCR]))
+    upper = "HTTPS://mcr.microsoft.com/v2/x"
+    warning = by_code(warnings_for([MCR], urls=(SAMPLE, upper)), L.SCHEME_CASE_REJECTED)
+    assert warning.example == upper
+    assert r"^(?i:https)://mcr\.microsoft\.com/" in warning.message
+
+
+def test_a_case_insensitive_scheme_gets_no_scheme_note() -> None:
+    assert L.SCHEME_CASE_REJECTED not in codes(warnings_for(["(?i)^https://"]))
+
+
+# --- placeholders -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "host"),
+    [
+        (DOC_ALLOW, "example.com"),
+        (r"^https://registry\.example\.org/", "registry.example.org"),
+        (r"^https://layers\.example/", "layers.example"),
+        (r"^https://cdn\.invalid/", "cdn.invalid"),
+        (r"^https://mirror\.test/", "mirror.test"),
+        (r"^https://your\.fancy\.domain\.internal/", "your.fancy.domain.internal"),
+    ],
+)
+def test_a_documentation_placeholder_host_is_named_as_such(pattern: str, host: str) -> None:
+    warning = by_code(warnings_for([pattern]), L.PLACEHOLDER_HOST)
+    assert f"{host} is a placeholder" in warning.message
+    assert warning.accepted
+    assert L.MATCHES_NONE in codes(warnings_for([pattern]))
+
+
+def test_a_placeholder_in_a_deny_pattern_protects_nothing() -> None:
+    warning = by_code(warnings_for([MCR], deny=[DOC_DENY]), L.PLACEHOLDER_HOST)
+    assert warning.list_name == "deny" and not warning.accepted
+    assert "denies nothing" in warning.message
+
+
+def test_a_placeholder_host_that_a_loaded_layer_uses_is_meant() -> None:
+    found = warnings_for([r"^https://layers\.example/"], urls=("https://layers.example/x",))
+    assert L.PLACEHOLDER_HOST not in codes(found)
+
+
+@pytest.mark.parametrize("host", ["mcr.microsoft.com", "registry.internal", "examples.com"])
+def test_real_looking_hosts_are_not_placeholders(host: str) -> None:
+    from foreign_explorer.core.lint.placeholder_rules import placeholder_reason
+
+    assert placeholder_reason(host) is None
+
+
 # --- the policy as a whole ----------------------------------------------------------------------
 
 
@@ -301,7 +392,7 @@ def test_matches_none_prefers_a_rejected_url_on_the_patterns_host() -> None:
 
 
 def test_matches_none_needs_loaded_urls() -> None:
-    assert warnings_for([MCR, r"^https://unused\.example/"], urls=()) == ()
+    assert warnings_for([MCR, r"^https://go\.microsoft\.com/"], urls=()) == ()
 
 
 # --- versions and profiles ----------------------------------------------------------------------
@@ -590,7 +681,10 @@ def test_every_warning_carries_an_example_the_engine_judges_as_claimed(drawn) ->
         ):
             assert warning.accepted
             assert GoRegexp(warning.pattern, profile.go).matches(warning.example)
-        if warning.contrast is not None:
+        if warning.contrast is not None and warning.is_info:
+            assert not warning.accepted
+            assert judge_url(warning.contrast, policy).ok
+        elif warning.contrast is not None:
             assert warning.accepted
             assert not judge_url(warning.contrast, policy).ok
             deny = GoRegexp(warning.pattern, profile.go)

@@ -51,6 +51,7 @@ from foreign_explorer.core.lint.model import (
     Outcome,
     Severity,
 )
+from foreign_explorer.core.lint.placeholder_rules import _placeholders
 from foreign_explorer.core.lint.policy_rules import _matches_none, _policy_rules
 from foreign_explorer.core.lint.probes import _shape
 from foreign_explorer.core.lint.profile_rules import _go_versions, _profiles_differ
@@ -150,6 +151,7 @@ def _lint(policy: Policy, urls: tuple[str, ...], other: Policy | None) -> tuple[
             if shape is not None:
                 _deny_rules(run, index, regexp, shape)
     _matches_none(run)
+    _placeholders(run)
     _profiles_differ(run)
     _go_versions(run)
     ranked = sorted(

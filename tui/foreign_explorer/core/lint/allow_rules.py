@@ -7,8 +7,10 @@ from foreign_explorer.core.lint.model import (
     HOST_NOT_CLOSED,
     HOST_WILDCARD,
     PLAIN_HTTP,
+    SCHEME_CASE_REJECTED,
     UNANCHORED,
     UNESCAPED_DOT,
+    Severity,
 )
 from foreign_explorer.core.lint.probes import Free, _Shape
 from foreign_explorer.core.lint.run import _fix, _meant, _Run
@@ -33,6 +35,8 @@ def _allow_rules(run: _Run, index: int, regexp: GoRegexp, shape: _Shape) -> None
         _host_not_closed(run, index, regexp, meant, fix)
     if not shape.prefix.startswith("http://"):
         _plain_http(run, index, regexp, meant)
+    if shape.anchored and shape.prefix[:1].islower():
+        _scheme_case(run, index, regexp, meant)
 
 
 def _unanchored(
@@ -235,4 +239,49 @@ def _plain_http(run: _Run, index: int, regexp: GoRegexp, meant: list) -> None:
                 "path can answer instead of the host; anchor the scheme as ^https://"
             )
             run.add(PLAIN_HTTP, "allow", index, message, candidate)
+            return
+
+
+def _scheme_case(run: _Run, index: int, regexp: GoRegexp, meant: list) -> None:
+    """Information: URLs written with an upper-case scheme, which the registry's own scheme
+    check takes, are rejected by this case-sensitive pattern. Shown where it matters: for a
+    pattern that names no host (`^https://`), or when a loaded URL is written that way."""
+    candidates = []
+    for item in run.urls:
+        parts = _split(item)
+        if parts is not None and parts.scheme != parts.scheme.lower():
+            candidates.append((item, parts.url(scheme=parts.scheme.lower())))
+    if not any(host for _url, _dots, host in meant):
+        heads = [*run.loaded_matching("allow", index)[:4]]
+        heads += [url for url, _dots, _host in meant]
+        for url in heads:
+            parts = _split(url)
+            if parts is None:
+                continue
+            if not parts.host:
+                parts = _split(parts.url(host="mirror.example", rest=parts.rest or "/"))
+                assert parts is not None
+            lower = parts.url(scheme=parts.scheme.lower())
+            candidates.append((parts.url(scheme=parts.scheme.upper()), lower))
+    for upper, lower in candidates[:8]:
+        if not run.passes(upper) and run.admits(lower, regexp):
+            pattern = run.policy.source.allow[index]
+            fix = ""
+            parts = _split(lower)
+            if parts is not None and pattern.startswith(f"^{parts.scheme}://"):
+                rest = pattern[len(parts.scheme) + 4 :]
+                fix = f"; to admit them too, write ^(?i:{parts.scheme})://{rest}"
+            message = (
+                "the registry's scheme check takes an upper-case scheme (it lower-cases it), but "
+                "this pattern is case-sensitive, so URLs written that way are rejected" + fix
+            )
+            run.add(
+                SCHEME_CASE_REJECTED,
+                "allow",
+                index,
+                message,
+                upper,
+                contrast=lower,
+                severity=Severity.INFO,
+            )
             return
