@@ -25,7 +25,13 @@ from foreign_explorer.core.lint import (
     lint_policy,
 )
 from foreign_explorer.core.manifest import parse_manifest
-from foreign_explorer.core.policy import PolicySource, PolicyStartupError, compile_policy
+from foreign_explorer.core.policy import (
+    PolicySource,
+    PolicyStartupError,
+    apply_environment,
+    compile_policy,
+    source_from_config,
+)
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, PROFILES
 from tests.registry import images as im
 from tests.registry.test_differential import URLS as TRICKY_URLS
@@ -60,6 +66,11 @@ def assert_proven(warning: LintWarning, source: PolicySource, profile=P28) -> No
                 compile_go(warning.pattern, line)
             continue
         assert profile_for is not None
+        if claim.outcome is Outcome.STARTS:
+            # A key finding with no URL: the registry starts, with the policy compiled here.
+            assert warning.path is not None and warning.example == ""
+            compile_policy(source, profile_for)
+            continue
         policy = compile_policy(source, profile_for)
         assert judge_url(warning.example, policy).ok == (claim.outcome is Outcome.ACCEPTED)
     assert warning.claims[0].profile == profile.name
@@ -348,6 +359,101 @@ def test_real_looking_hosts_are_not_placeholders(host: str) -> None:
     from foreign_explorer.core.lint.placeholder_rules import placeholder_reason
 
     assert placeholder_reason(host) is None
+
+
+# --- keys the registry never reads ---------------------------------------------------------------
+
+MISINDENTED = (
+    "validation:\n  allow:\n    - ^https?://([^/]+\\.)*example\\.com/\n"
+    "  deny:\n    - ^https?://www\\.example\\.com/\n"
+)
+
+
+def config_warnings(text: str, env=None, profile=P28, urls=(SAMPLE,)):
+    source = apply_environment(source_from_config(text), env or {}, profile)
+    return lint(source, profile, urls), source
+
+
+def test_a_misindented_allow_is_a_finding_with_its_path_its_real_path_and_the_policy_in_force():
+    found, source = config_warnings(MISINDENTED)
+    warning = by_code([w for w in found if w.path == "validation.allow"], L.IGNORED_KEY)
+    assert (warning.list_name, warning.index, warning.pattern) == ("policy", None, None)
+    assert warning.where == "validation.allow"
+    assert "did you mean validation.manifests.urls.allow?" in warning.message
+    assert "admits no URL at all" in warning.message
+    assert warning.example == "https://example.com/" and not warning.accepted
+    assert warning.as_dict()["path"] == "validation.allow"
+    assert_proven(warning, source)
+
+
+def test_a_fork_only_key_is_named_and_the_registry_starts_with_it() -> None:
+    text = "validation:\n  manifests:\n    referencelimit: 1\n    urls:\n      allow: ['^https://mcr\\.microsoft\\.com/']\n"
+    found, _ = config_warnings(text)
+    warning = by_code(found, L.FORK_ONLY_KEY)
+    assert "GitLab's fork" in warning.message
+    assert warning.example == "" and warning.as_dict()["example"] is None
+    assert warning.claims == (Claim("distribution-2.8", Outcome.STARTS),)
+    assert warning.verdict_text == "starts"
+
+
+def test_index_keys_are_ignored_by_2_8_and_read_by_3() -> None:
+    text = "validation:\n  manifests:\n    indexes:\n      platforms: none\n"
+    warning = by_code(config_warnings(text)[0], L.IGNORED_KEY)
+    assert "exists only in distribution 3" in warning.message
+    assert config_warnings(text, profile=P3)[0] == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("validation:\n  enabled: true\n", "changes nothing here: validation is on unless"),
+        ("validation:\n  enabled: false\n", "which it is by default"),
+        ("validation:\n  enabled: false\n  disabled: true\n", "disabled: true turns it off"),
+    ],
+)
+def test_the_deprecated_enabled_key_that_changes_nothing_says_so(text: str, words: str) -> None:
+    warning = by_code(config_warnings(text)[0], L.DEPRECATED_KEY)
+    assert words in warning.message and warning.path == "validation.enabled"
+
+
+def test_enabled_true_overriding_disabled_true_is_shown_with_a_rejected_url() -> None:
+    found, source = config_warnings("validation:\n  enabled: true\n  disabled: true\n")
+    warning = by_code(found, L.DEPRECATED_KEY)
+    assert "overrides disabled: true" in warning.message
+    assert not warning.accepted
+    assert_proven(warning, source)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("REGISTRY_VALIDATION_ALLOW", "Ignoring unrecognized environment variable"),
+        ("REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW_0", "ignores indexed names"),
+        ("REGISTRY_VALIDATION_DISABLED_X", "which holds one value"),
+        ("registry_validation_disabled", "upper case"),
+    ],
+)
+def test_variables_that_map_to_nothing_are_findings(name: str, words: str) -> None:
+    found, _ = config_warnings("", {name: "['^https://mcr\\.microsoft\\.com/']"})
+    warning = by_code(found, L.IGNORED_ENV)
+    assert warning.path == name and warning.where == name
+    assert words in warning.message
+
+
+def test_the_misplaced_allow_variable_shows_the_url_it_meant_to_admit_rejected() -> None:
+    env = {"REGISTRY_VALIDATION_ALLOW": "['^https://mcr\\.microsoft\\.com/']"}
+    warning = by_code(config_warnings("", env)[0], L.IGNORED_ENV)
+    assert warning.example == "https://mcr.microsoft.com/" and not warning.accepted
+    assert "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW" in warning.message
+
+
+def test_a_source_without_keys_has_no_key_findings_and_the_cache_tells_them_apart() -> None:
+    plain = warnings_for([MCR])
+    keyed, _ = config_warnings(
+        "validation:\n  allow: [x]\n  manifests:\n    urls:\n      allow: ['^https://mcr\\.microsoft\\.com/']\n"
+    )
+    assert not {w.code for w in plain} & {L.IGNORED_KEY}
+    assert L.IGNORED_KEY in codes(keyed)
 
 
 # --- the policy as a whole ----------------------------------------------------------------------

@@ -8,7 +8,8 @@ registry dies with.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
 from foreign_explorer.core.goregex import (
@@ -20,6 +21,9 @@ from foreign_explorer.core.goregex import (
 )
 from foreign_explorer.core.gostrconv import regexp_quote
 from foreign_explorer.core.profiles import Profile
+
+if TYPE_CHECKING:
+    from foreign_explorer.core.configkeys import ConfigKey
 
 # What distribution installs when both lists are empty: no URL can match it.
 DEFAULT_ALLOW = "^$"
@@ -34,6 +38,9 @@ class PolicySource:
     disabled: bool = False
     # The deprecated twin of `disabled`: `enabled: true` wins over `disabled: true`.
     enabled: bool = False
+    # The keys the configuration holds, as written (core/configkeys): lint says which the
+    # registry never reads. Not part of the policy: equal policies compare equal.
+    keys: tuple[ConfigKey, ...] = field(default=(), compare=False)
 
     @property
     def validation_enabled(self) -> bool:
@@ -103,6 +110,7 @@ class PolicyStartupError(ForeignExplorerError):
 def source_from_config(text: str) -> PolicySource:
     """The `validation` section of a registry config.yml (yaml.v2 semantics)."""
     # Imported here: PyYAML is needed only when there is a config or environment to read.
+    from foreign_explorer.core.configkeys import config_keys
     from foreign_explorer.core.goyaml import GoYAMLError, decode_validation
 
     try:
@@ -110,7 +118,11 @@ def source_from_config(text: str) -> PolicySource:
     except GoYAMLError as exc:
         raise PolicyConfigError(f"config: {exc.message}", exc.list_name) from None
     return PolicySource(
-        allow=section.allow, deny=section.deny, disabled=section.disabled, enabled=section.enabled
+        allow=section.allow,
+        deny=section.deny,
+        disabled=section.disabled,
+        enabled=section.enabled,
+        keys=config_keys(text),
     )
 
 
@@ -118,6 +130,7 @@ def apply_environment(
     source: PolicySource, env: Mapping[str, str], profile: Profile
 ) -> PolicySource:
     """REGISTRY_VALIDATION_* overrides, applied in name order as the registry does."""
+    from foreign_explorer.core.configkeys import env_keys
     from foreign_explorer.core.goyaml import GoYAMLError, overlay_env
 
     try:
@@ -132,7 +145,11 @@ def apply_environment(
     except GoYAMLError as exc:
         raise PolicyConfigError(f"environment: {exc.message}", exc.list_name) from None
     return PolicySource(
-        allow=section.allow, deny=section.deny, disabled=section.disabled, enabled=section.enabled
+        allow=section.allow,
+        deny=section.deny,
+        disabled=section.disabled,
+        enabled=section.enabled,
+        keys=source.keys + env_keys(env),
     )
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from foreign_explorer.core.evaluate import Check, registry_checks
 from foreign_explorer.core.lint.allow_rules import _allow_rules
 from foreign_explorer.core.lint.deny_rules import _deny_rules
+from foreign_explorer.core.lint.key_rules import _key_rules
 from foreign_explorer.core.lint.model import (
     DENY_CASE,
     DENY_HOST_CASE,
@@ -107,8 +108,8 @@ _ORDER = {"policy": 0, "allow": 1, "deny": 2}
 _CACHE_SIZE = 64
 # (source, profile, loaded URLs) -> warnings: the app re-derives its view on every key, and
 # most keys (moving, filtering) leave the policy alone.
-_results: OrderedDict[tuple[PolicySource, Profile, tuple[str, ...]], tuple[LintWarning, ...]]
-_results = OrderedDict()
+_Key = tuple[PolicySource, tuple[object, ...], Profile, tuple[str, ...]]
+_results: OrderedDict[_Key, tuple[LintWarning, ...]] = OrderedDict()
 
 
 def lint_policy(
@@ -121,7 +122,8 @@ def lint_policy(
     rule is skipped when it does not compile: `go-version-only` says why).
     """
     loaded = tuple(dict.fromkeys(urls))
-    key = (policy.source, policy.profile, loaded)
+    # The keys the configuration holds are not part of the source's identity: added here.
+    key = (policy.source, policy.source.keys, policy.profile, loaded)
     hit = _results.get(key)
     if hit is not None:
         _results.move_to_end(key)
@@ -139,6 +141,7 @@ def lint_policy(
 def _lint(policy: Policy, urls: tuple[str, ...], other: Policy | None) -> tuple[LintWarning, ...]:
     run = _Run(policy, urls, other)
     _policy_rules(run)
+    _key_rules(run)
     allow, deny = policy.allow, policy.deny
     if allow is not None and not allow.implicit:
         for index, regexp in enumerate(allow.patterns):

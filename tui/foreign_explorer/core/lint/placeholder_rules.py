@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from foreign_explorer.core.lint.model import PLACEHOLDER_HOST
-from foreign_explorer.core.lint.probes import _shape
-from foreign_explorer.core.lint.run import _meant, _Run
-from foreign_explorer.core.lint.urlparts import _host_key
+from foreign_explorer.core.lint.probes import _Shape, _shape
+from foreign_explorer.core.lint.run import _Run
+from foreign_explorer.core.lint.urlparts import _as_url, _host_key
 
 # Names reserved for documentation and tests (RFC 2606, RFC 6761): nobody serves layers there.
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
@@ -49,8 +49,8 @@ def _placeholders(run: _Run) -> None:
             continue
         for index, regexp in enumerate(compiled.patterns):
             shape = _shape(regexp.pattern, run.go)
-            for url, _dots, host in _meant(shape) if shape else []:
-                reason = placeholder_reason(host) if host else None
+            for url, host in _hosts(shape):
+                reason = placeholder_reason(host)
                 # A loaded layer really on that host means the author meant it.
                 if reason is None or host in loaded_hosts:
                     continue
@@ -65,3 +65,17 @@ def _placeholders(run: _Run) -> None:
                 )
                 run.add(PLACEHOLDER_HOST, list_name, index, message, url)
                 break
+
+
+def _hosts(shape: _Shape | None) -> list[tuple[str, str]]:
+    """(URL, host) the pattern means, a whole host first (`[^/]*\\.example` means a.example
+    better than .example)."""
+    if shape is None:
+        return []
+    out = []
+    for witness in (*shape.witnesses, *shape.expanded):
+        url, _dots = _as_url(witness)
+        host = _host_key(url)
+        if host and not host.startswith("."):
+            out.append((url, host))
+    return out
