@@ -59,8 +59,8 @@ def _host_escape(run: _Run, index: int, regexp: GoRegexp, shape: _Shape, meant: 
     """A URL the pattern admits whose host, as Go parses it, is not one the pattern names.
 
     Searched on Go's parse tree: each class or `.` that stands inside the authority and can be
-    a character that ends a host (`?`, `/`, `#`, `@`, `\\`) is made to spell an attacker's
-    host and that character; gourl says which host results, and the engine whether it passes.
+    a character that ends a host (`?`, `/`, `#`, `@`) is made to spell an attacker's host and
+    that character; gourl says which host Go reads, and the engine whether the URL passes.
     """
     meant_hosts = {host for _url, _dots, host in meant if host}
     for witness in shape.expanded:
@@ -77,11 +77,13 @@ def _host_escape(run: _Run, index: int, regexp: GoRegexp, shape: _Shape, meant: 
             for at, free in witness.free
             if start <= at + shift < end and any(free.admits(ch) for ch in _HOST_ENDS)
         ]
+        evils = _evil_hosts(named)
         for at, free in slots[:_SLOT_TRIES]:
             for text in _escape_texts(free, named, lead=at > start):
                 candidate = url[:at] + text + url[at + 1 :]
-                host = go_host(candidate, run.go)
-                if not host or _is_named(host.lower().rstrip("."), named, meant_hosts):
+                host = (go_host(candidate, run.go) or "").lower().rstrip(".")
+                # The attacker's host must be the one Go reads (not `mcr` from `mcr?x.com`).
+                if not host.endswith(evils) or _is_named(host, named, meant_hosts):
                     continue
                 if run.admits(candidate, regexp):
                     ender = next(ch for ch in text if ch in _HOST_ENDS)
@@ -94,9 +96,9 @@ def _host_escape(run: _Run, index: int, regexp: GoRegexp, shape: _Shape, meant: 
     return False
 
 
-# The characters that end a host in Go's url.Parse (a `\\` ends it for most clients, and Go
-# refuses it: the engine sorts that out), tried in this order.
-_HOST_ENDS = "?/#@\\"
+# The characters that end a host in Go's url.Parse, tried in this order (a `\\` ends it for
+# most clients, but Go refuses it in a host: no registry admits such a URL).
+_HOST_ENDS = "?/#@"
 _SLOT_TRIES = 8
 
 
@@ -105,7 +107,6 @@ _WHY = {
     "/": "the pattern lets a `/` stand in the host, and Go reads what follows as the path",
     "#": "the pattern lets a `#` stand in the host, and Go reads what follows as the fragment",
     "@": "the pattern lets an `@` stand in the host, and Go reads what precedes it as a user",
-    "\\": "the pattern lets a `\\` stand in the host, where clients end the host",
 }
 
 
@@ -117,7 +118,6 @@ def _escape_texts(free: Free, named: str, lead: bool) -> list[str]:
         first = [evil + ch for ch in "?/#"]
         at = ["@" + evil, *("@" + evil + ch for ch in "?/")]
         out += at + first if lead else first + at
-    out += list(_HOST_ENDS)
     return [text for text in out if free.admits(text)]
 
 
