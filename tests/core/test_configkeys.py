@@ -240,3 +240,25 @@ def test_the_policy_source_carries_the_keys_but_compares_without_them() -> None:
 def test_flags_keep_the_keys_of_the_file() -> None:
     source = source_from_config(MISINDENTED).with_flags(allow=["^https://a/"])
     assert [k.path for k in source.keys] == ["validation.allow", "validation.deny"]
+
+
+# --- what foreign-explorer writes holds only keys the registry reads -----------------------------
+
+
+@pytest.mark.parametrize("form", ["snippet", "config"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        PolicySource(allow=(r"^https://mcr\.microsoft\.com/",)),
+        PolicySource(allow=("a",), deny=("b",)),
+        PolicySource(deny=("b",)),
+        PolicySource(disabled=True),
+    ],
+)
+def test_exported_configs_hold_no_key_either_registry_ignores(form: str, source) -> None:
+    from foreign_explorer.core.export import render
+
+    keys = config_keys(render(source, form))
+    assert keys, "nothing to check"
+    for profile in (P28, P3):
+        assert fates(keys, profile) == ()
