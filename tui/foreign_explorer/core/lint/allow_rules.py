@@ -63,6 +63,7 @@ def _host_escape(run: _Run, index: int, regexp: GoRegexp, shape: _Shape, meant: 
     that character; gourl says which host Go reads, and the engine whether the URL passes.
     """
     meant_hosts = {host for _url, _dots, host in meant if host}
+    budget = _ESCAPE_TRIES
     for witness in shape.expanded:
         url, shift = _url_shift(witness)
         parts = _split(url)
@@ -85,6 +86,9 @@ def _host_escape(run: _Run, index: int, regexp: GoRegexp, shape: _Shape, meant: 
                 # The attacker's host must be the one Go reads (not `mcr` from `mcr?x.com`).
                 if not host.endswith(evils) or _is_named(host, named, meant_hosts):
                     continue
+                budget -= 1
+                if budget < 0:
+                    return False  # enough tried: the lint's work stays bounded
                 if run.admits(candidate, regexp):
                     ender = next(ch for ch in text if ch in _HOST_ENDS)
                     message = (
@@ -100,6 +104,8 @@ def _host_escape(run: _Run, index: int, regexp: GoRegexp, shape: _Shape, meant: 
 # most clients, but Go refuses it in a host: no registry admits such a URL).
 _HOST_ENDS = "?/#@"
 _SLOT_TRIES = 8
+# Candidate URLs judged per pattern at most (each slot and attacker host gives a few).
+_ESCAPE_TRIES = 24
 
 
 _WHY = {

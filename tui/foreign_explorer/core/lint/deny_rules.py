@@ -54,6 +54,7 @@ def _dodges(parts: _Parts) -> list[tuple[str, str, str | None]]:
 
 
 _CASE_TRIES = 8
+_CASE_BASES = 3
 
 
 def _mixed_case(parts: _Parts) -> list[tuple[str, str]]:
@@ -118,7 +119,7 @@ def _deny_rules(run: _Run, index: int, regexp: GoRegexp, shape: _Shape) -> None:
                 continue
             done.add(code)
             run.add(code, "deny", index, _dodge_message(how, base), variant, contrast=base)
-    for base, parts in usable:
+    for base, parts in usable[:_CASE_BASES]:
         if DENY_HOST_CASE in done or DENY_CASE in done:
             break
         # The whole host in upper case may fail the allow list too (it is case-sensitive):
