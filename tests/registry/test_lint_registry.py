@@ -435,3 +435,24 @@ def test_check_text_names_the_unread_key_and_its_real_path(
     assert "WARN validation.allow (ignored-key)" in out
     assert "did you mean validation.manifests.urls.allow?" in out
     assert "rejected: https://example.com/" in out
+
+
+def test_check_env_file_names_a_variable_that_sets_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], registry_pool: RegistryPool
+) -> None:
+    env_file = tmp_path / "registry.env"
+    env_file.write_text(f"REGISTRY_VALIDATION_ALLOW=['{MCR}']\n", encoding="utf-8")
+    args = ["check", "--file", _sample_file(tmp_path), "--env-file", str(env_file)]
+    assert main([*args, "--format", "json"]) == 1
+    (warning,) = json.loads(capsys.readouterr().out)["warnings"]
+    assert (warning["code"], warning["path"]) == (L.IGNORED_ENV, "REGISTRY_VALIDATION_ALLOW")
+    assert warning["example"] == "https://mcr.microsoft.com/"
+    # The registry started with that variable rejects the URL it was meant to admit.
+    case = Case(
+        "env", PolicySource(), frozenset(), env=(("REGISTRY_VALIDATION_ALLOW", f"['{MCR}']"),)
+    )
+    assert _push_url(registry_pool, case, warning["example"]) == 500
+    registry = _registry(registry_pool, case)
+    assert "Ignoring unrecognized environment variable REGISTRY_VALIDATION_ALLOW" in (
+        registry.log_text()
+    )
