@@ -262,3 +262,13 @@ def test_exported_configs_hold_no_key_either_registry_ignores(form: str, source)
     assert keys, "nothing to check"
     for profile in (P28, P3):
         assert fates(keys, profile) == ()
+
+
+def test_an_alias_bomb_is_walked_once_per_node_not_expanded() -> None:
+    # Each level names the one below four times: expanded, thousands of keys; as written, 32.
+    lines = ["validation:", "  l0: &l0 {k: v}"]
+    for level in range(1, 7):
+        below = f"*l{level - 1}"
+        lines.append(f"  l{level}: &l{level} {{a: {below}, b: {below}, c: {below}, d: {below}}}")
+    keys = config_keys("\n".join(lines) + "\n")
+    assert len(keys) == 1 + 1 + 6 * 5

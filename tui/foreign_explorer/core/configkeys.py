@@ -172,17 +172,27 @@ def _pairs(node: yaml.Node) -> Iterator[tuple[str, yaml.Node]]:
 
 
 def _walk(node: yaml.Node | None, path: str, env: str | None) -> list[ConfigKey]:
+    """Every key below `node`, each node visited once: an alias names a node already seen
+    (its keys are listed where it was anchored), so an alias bomb costs what its text costs."""
     import yaml
 
     out: list[ConfigKey] = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in _pairs(node):
-            child = f"{path}.{key}"
-            out.append(ConfigKey(child, env=env, items=_items(value)))
-            out += _walk(value, child, env)
-    elif isinstance(node, yaml.SequenceNode):
-        for number, item in enumerate(node.value):
-            out += _walk(item, f"{path}[{number}]", env)
+    seen: set[int] = set()
+    work: list[tuple[yaml.Node | None, str]] = [(node, path)]
+    while work:
+        item, at = work.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.MappingNode):
+            below = []
+            for key, value in _pairs(item):
+                child = f"{at}.{key}"
+                out.append(ConfigKey(child, env=env, items=_items(value)))
+                below.append((value, child))
+            work.extend(reversed(below))
+        elif isinstance(item, yaml.SequenceNode):
+            work.extend(reversed([(sub, f"{at}[{n}]") for n, sub in enumerate(item.value)]))
     return out
 
 
