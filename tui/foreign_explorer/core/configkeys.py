@@ -247,7 +247,7 @@ def fates(keys: tuple[ConfigKey, ...], profile: Profile) -> tuple[KeyFate, ...]:
         name: set(_paths(field, ROOT)) for name, field in _SCHEMAS.items() if name != profile.name
     }
     out: list[KeyFate] = []
-    ignored: list[str] = []
+    ignored: set[str] = set()
     for key in keys:
         if key.is_variable:
             out += _variable_fates(key, profile, read)
@@ -255,9 +255,10 @@ def fates(keys: tuple[ConfigKey, ...], profile: Profile) -> tuple[KeyFate, ...]:
         general = _general(key.path)
         if general in read or key.path == ROOT:
             continue
-        if any(general.startswith(prefix + ".") for prefix in ignored):
+        ancestors = (general[:at] for at, ch in enumerate(general) if ch in ".[")
+        if any(above in ignored for above in ancestors):
             continue
-        ignored.append(general)
+        ignored.add(general)
         out.append(_key_fate(key, general, read, others))
     return tuple(out)
 
