@@ -1,4 +1,5 @@
-"""Engine speed: re-evaluating a changed policy, cold evaluation, and `check` start-up.
+"""Engine speed: re-evaluating a changed policy, cold evaluation, lint of long patterns, and
+`check` start-up.
 
     python3 benchmarks/bench_engine.py
 
@@ -17,9 +18,10 @@ import tempfile
 import time
 
 from foreign_explorer.core.evaluate import evaluate, prepare, prepare_url
+from foreign_explorer.core.lint import lint_policy
 from foreign_explorer.core.manifest import parse_manifest
 from foreign_explorer.core.policy import PolicySource, compile_policy
-from foreign_explorer.core.profiles import DISTRIBUTION_2_8
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
 
 IMAGES = 100
 URLS_PER_IMAGE = 100
@@ -99,6 +101,37 @@ def _report_startup(label: str, env: dict[str, str] | None, goal: str = "") -> N
     print(f"{'check start-up / import floor' + label:<58} {ratio:8.2f} x{suffix}")
 
 
+# Long patterns of several shapes: lint must cost time linear in their length, on top of
+# compiling them (the explorer lints on every keystroke). `aaa...` is the worst case for a
+# regexp DFA, which is why lint never matches a text longer than a few hundred characters.
+LONG_SHAPES = {
+    "literal aaa...": lambda n, k: "a" * n + str(k),
+    "anchored literal": lambda n, k: "^https://" + "a" * n + str(k),
+    "dotted host": lambda n, k: "^https://" + "a." * (n // 2) + str(k),
+    "classes": lambda n, k: "^https://" + "[a-z]" * (n // 5) + str(k),
+}
+
+
+def _report_long_patterns() -> None:
+    for name, make in LONG_SHAPES.items():
+        for n in (4000, 8000, 16000):
+            compile_ms, lint_ms = [], []
+            for k in range(5):
+                source = PolicySource(allow=(make(n, k),))
+                began = time.perf_counter()
+                policy = compile_policy(source, DISTRIBUTION_2_8)
+                other = compile_policy(source, DISTRIBUTION_3)
+                compiled = time.perf_counter()
+                lint_policy(policy, ("https://mcr.microsoft.com/v2/x",), other=other)
+                compile_ms.append((compiled - began) * 1000)
+                lint_ms.append((time.perf_counter() - compiled) * 1000)
+            label = f"lint, {name}, {n} chars"
+            print(
+                f"{label:<58} median {statistics.median(lint_ms):8.2f} ms"
+                f"   (compiling both profiles: {statistics.median(compile_ms):.0f} ms)"
+            )
+
+
 def main() -> None:
     profile = DISTRIBUTION_2_8
     blobs = [make_manifest(i) for i in range(IMAGES)]
@@ -134,6 +167,8 @@ def main() -> None:
         timed(keystroke, KEYSTROKES),
         "16 ms",
     )
+
+    _report_long_patterns()
 
     # An installed package runs from bytecode (pip compiles it), as yaml and re2 do here; an
     # environment with PYTHONDONTWRITEBYTECODE=1 would make only our source compile on every

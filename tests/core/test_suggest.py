@@ -178,3 +178,49 @@ def test_every_suggestion_admits_its_urls_and_lints_clean(urls, narrow, profile)
     assert lint(PolicySource(allow=suggestion.patterns), profile, urls) == ()
     for pattern in suggestion.patterns:
         assert pattern.startswith("^http")
+
+
+# --- the self-check: never a suggested pattern the lint warns about ------------------------------
+
+TRICKY = [
+    "https://evil.example?.example.com/",
+    "https://u@mcr.microsoft.com/x",
+    "HTTPS://mcr.microsoft.com/v2/x",
+    "https://mcr.microsoft.com:443/x",
+    "https://mcr.microsoft.com./x",
+    "https://[::1]/x",
+    "https://[a.example]/x",
+    "https://example.com/x",
+    "https://mcr.microsoft.com?x",
+    "https://mcr.microsoft.com",
+    "http://10.0.0.1:8080/layer",
+    "https://xn--bcher-kva.example/x",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(TRICKY), min_size=1, max_size=5),
+    st.booleans(),
+    st.sampled_from([P28, P3]),
+)
+def test_no_suggested_pattern_carries_a_warning_of_its_own(urls, narrow, profile) -> None:
+    suggestion = suggest(urls, profile, narrow=narrow)
+    own = [
+        w
+        for w in suggestion.warnings
+        if w.list_name == "allow" and not w.is_info and w.code != "profiles-differ"
+    ]
+    assert own == []
+
+
+def test_a_pattern_the_lint_warns_about_is_withdrawn(monkeypatch) -> None:
+    from foreign_explorer.core import suggest as module
+
+    # A suggestion gone wrong (dots unescaped) must not reach the user.
+    monkeypatch.setattr(module, "_group_pattern", lambda key, *a: "^" + key[0] + "/")
+    suggestion = suggest([SAMPLE], P28)
+    assert suggestion.patterns == ()
+    assert [url for url, _ in suggestion.unfixable] == [SAMPLE]
+    assert "unescaped `.`" in suggestion.unfixable[0][1]
+    assert not suggestion.verified

@@ -127,17 +127,20 @@ def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
 
     lines = []
     for warning in warnings:
-        where = warning.where
+        where = visible(warning.where)
         if warning.pattern is not None:
             where = f"{where} {visible(warning.pattern)}"
-        text = f"WARN {where} ({warning.code}): {visible(warning.message)}"
+        # INFO: true and proven, but not a risk; key findings name the key (`where` is its path).
+        head = "INFO" if warning.is_info else "WARN"
+        text = f"{head} {where} ({warning.code}): {visible(warning.message)}"
         # Patterns inside the message must stay whole, hyphens and all.
         wrapped = textwrap.wrap(
             text, width=80, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
         )
-        wrapped[0] = style("WARN", "1;33") + wrapped[0][len("WARN") :]
+        wrapped[0] = style(head, "1;36" if warning.is_info else "1;33") + wrapped[0][len(head) :]
         lines.extend(wrapped)
-        lines.append(f"     {warning.verdict_text}: {visible(warning.example)}")
+        if warning.example:
+            lines.append(f"     {warning.verdict_text}: {visible(warning.example)}")
     return lines
 
 

@@ -174,8 +174,10 @@ def _notes(suggestion: Any, verdicts: list[tuple[str, Any]], count: int) -> list
         lines.append(f"no allow pattern can let this URL through: {url}")
         lines.append(f"  {why}")
     for warning in suggestion.warnings:
-        lines.append(f"WARN {warning.where} ({warning.code}): {warning.message}")
-        lines.append(f"  {warning.verdict_text}: {warning.example}")
+        head = "INFO" if warning.is_info else "WARN"
+        lines.append(f"{head} {warning.where} ({warning.code}): {warning.message}")
+        if warning.example:
+            lines.append(f"  {warning.verdict_text}: {warning.example}")
     for name, evaluation in verdicts:
         line = f"{name}: push → {evaluation.response.status_line}"
         lines.append(line if evaluation.accepted else f"{line}: {evaluation.summary}")

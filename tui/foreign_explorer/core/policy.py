@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
 from foreign_explorer.core.goregex import (
@@ -21,6 +22,9 @@ from foreign_explorer.core.goregex import (
 from foreign_explorer.core.gostrconv import regexp_quote
 from foreign_explorer.core.indexes import IndexesSetting
 from foreign_explorer.core.profiles import Profile
+
+if TYPE_CHECKING:
+    from foreign_explorer.core.configkeys import ConfigKey
 
 # What distribution installs when both lists are empty: no URL can match it.
 DEFAULT_ALLOW = "^$"
@@ -55,6 +59,9 @@ class PolicySource:
     indexes: IndexesSetting = field(default_factory=IndexesSetting)
     # Indexed URL-list variables of the environment this was read from (see EnvTrap).
     env_traps: tuple[EnvTrap, ...] = ()
+    # The keys the configuration holds, as written (core/configkeys): lint says which the
+    # registry never reads. Not part of the policy: equal policies compare equal.
+    keys: tuple[ConfigKey, ...] = field(default=(), compare=False)
 
     @property
     def validation_enabled(self) -> bool:
@@ -137,6 +144,7 @@ class PolicyIndexesError(PolicyStartupError):
 def source_from_config(text: str) -> PolicySource:
     """The `validation` section of a registry config.yml (yaml.v2 semantics)."""
     # Imported here: PyYAML is needed only when there is a config or environment to read.
+    from foreign_explorer.core.configkeys import config_keys
     from foreign_explorer.core.goyaml import GoYAMLError, decode_validation
 
     try:
@@ -149,6 +157,7 @@ def source_from_config(text: str) -> PolicySource:
         disabled=section.disabled,
         enabled=section.enabled,
         indexes=section.indexes,
+        keys=config_keys(text),
     )
 
 
@@ -161,6 +170,7 @@ def apply_environment(
     (2.8 ignores the result); a 3.x error there is kept in `indexes.error`, and from then on
     nothing more is read, as 3.x stops at it.
     """
+    from foreign_explorer.core.configkeys import env_keys
     from foreign_explorer.core.goyaml import GoYAMLError, ValidationSection, overlay_env_section
 
     base = ValidationSection(
@@ -181,6 +191,7 @@ def apply_environment(
         enabled=section.enabled,
         indexes=section.indexes,
         env_traps=source.env_traps + traps,
+        keys=source.keys + env_keys(env),
     )
 
 

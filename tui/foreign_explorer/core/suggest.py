@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from foreign_explorer.core.errors import InputError
 from foreign_explorer.core.evaluate import judge_url, prepare_url
-from foreign_explorer.core.lint import LintWarning, lint_policy
+from foreign_explorer.core.lint import PROFILES_DIFFER, LintWarning, lint_policy
 from foreign_explorer.core.policy import PolicySource, compile_policy
 from foreign_explorer.core.profiles import Profile
 from foreign_explorer.core.urltext import split_url
@@ -127,6 +127,18 @@ def suggest(
     if not source.allow:
         return Suggestion(profile, (), source, (), tuple(unfixable), ())
     policy = compile_policy(source, profile)
+    warnings = lint_policy(policy, fixable)
+    # The self-check: a pattern the lint warns about is never suggested (by construction none
+    # is; this keeps it true). Its URLs are reported as unfixable, with the warning.
+    withdrawn = {w.index: w for w in warnings if _warns_about_suggested(w)}
+    if withdrawn:
+        kept = tuple(p for i, p in enumerate(source.allow) if i not in withdrawn)
+        source = PolicySource(allow=kept, deny=source.deny)
+        if not kept:
+            dropped = [(url, next(iter(withdrawn.values())).message) for url in fixable]
+            return Suggestion(profile, (), source, (), (*unfixable, *dropped), ())
+        policy = compile_policy(source, profile)
+        warnings = lint_policy(policy, fixable)
     admitted: list[tuple[str, int]] = []
     for url in fixable:
         verdict = judge_url(url, policy)
@@ -134,9 +146,19 @@ def suggest(
             admitted.append((url, verdict.allowed_by))
         else:
             unfixable.append((url, verdict.message))
-    warnings = lint_policy(policy, fixable)
     return Suggestion(
         profile, source.allow, source, tuple(admitted), tuple(unfixable), tuple(warnings)
+    )
+
+
+def _warns_about_suggested(warning: LintWarning) -> bool:
+    """A warning against a suggested allow pattern itself. `profiles-differ` is about a URL
+    the other registry version parses differently, not about the pattern: it stays a note."""
+    return (
+        warning.list_name == "allow"
+        and warning.index is not None
+        and not warning.is_info
+        and warning.code != PROFILES_DIFFER
     )
 
 

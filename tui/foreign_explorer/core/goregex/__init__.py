@@ -38,7 +38,7 @@ from foreign_explorer.core.goregex.errors import (
     GoRegexpError,
 )
 from foreign_explorer.core.goregex.matcher import GoRegexp, PatternSet, compile_go, translate
-from foreign_explorer.core.goregex.tree import SyntaxNode, syntax_tree
+from foreign_explorer.core.goregex.tree import SyntaxNode, compiled_tree, syntax_tree
 
 __all__ = [
     "ERR_CHAR_RANGE",
@@ -62,6 +62,7 @@ __all__ = [
     "PatternSet",
     "SyntaxNode",
     "compile_go",
+    "compiled_tree",
     "syntax_tree",
     "translate",
 ]

@@ -24,9 +24,14 @@ from foreign_explorer.core.profiles import DEFAULT_PROFILE, GoVersion
 
 def translate(pattern: str, go: GoVersion) -> str:
     """The RE2 spelling of a pattern Go accepts; raises GoRegexpError exactly where Go fails."""
+    return _parsed(pattern, go)[0]
+
+
+def _parsed(pattern: str, go: GoVersion) -> tuple[str, object]:
+    """(RE2 spelling, root of Go's parse tree) of a pattern Go accepts."""
     parser = _Parser(pattern, go)
     try:
-        return parser.parse()
+        return parser.parse(), parser.stack[0]
     except _ParseError as err:
         raise GoRegexpError(err.code, err.expr, err.position, err.caret) from None
     except _Limit as err:
@@ -57,6 +62,8 @@ class GoRegexp:
     go: GoVersion = DEFAULT_PROFILE.go
     translated: str = field(default="", compare=False, repr=False)
     _regex: re2._Regexp | None = field(default=None, compare=False, repr=False)
+    # Go's parse tree from the same parse (goregex.tree reads it), so no tool parses twice.
+    _root: object = field(default=None, compare=False, repr=False)
 
     def search(self, text: str) -> tuple[int, int] | None:
         """Go's FindStringIndex, in character offsets; None when MatchString is false."""
@@ -82,9 +89,9 @@ def compile_go(pattern: str, go: GoVersion) -> GoRegexp:
 # but one pattern unchanged. Failures are not cached (lru_cache does not keep exceptions).
 @lru_cache(maxsize=256)
 def _compile_cached(pattern: str, go: GoVersion) -> GoRegexp:
-    translated = translate(pattern, go)
+    translated, root = _parsed(pattern, go)
     regex = _re2_compile(translated, pattern)
-    return GoRegexp(pattern=pattern, go=go, translated=translated, _regex=regex)
+    return GoRegexp(pattern=pattern, go=go, translated=translated, _regex=regex, _root=root)
 
 
 # Beyond this much compiled program, RE2::Set's DFA may give up silently; search one by one.

@@ -12,6 +12,7 @@ from foreign_explorer.core.goregex.errors import (
     _limit_code,
     _ParseError,
 )
+from foreign_explorer.core.goregex.matcher import GoRegexp
 from foreign_explorer.core.goregex.parser import _Parser
 from foreign_explorer.core.goregex.syntax import (
     _ALTERNATE,
@@ -89,7 +90,18 @@ def syntax_tree(pattern: str, go: GoVersion) -> SyntaxNode:
         raise GoRegexpError(_limit_code(err.kind, go), pattern, 0) from None
     except RecursionError:
         raise EngineLimitError(ERR_LARGE, pattern, 0) from None
-    root = parser.stack[0]
+    return _syntax_node(parser.stack[0])
+
+
+def compiled_tree(regexp: GoRegexp) -> SyntaxNode:
+    """Go's parse tree of a compiled pattern, from the parse its compilation made."""
+    root = regexp._root
+    if isinstance(root, _Node):
+        return _syntax_node(root)
+    return syntax_tree(regexp.pattern, regexp.go)
+
+
+def _syntax_node(root: _Node) -> SyntaxNode:
     # Post-order without recursion: Go allows nesting 1000 deep.
     built: dict[int, SyntaxNode] = {}
     work: list[tuple[_Node, bool]] = [(root, False)]

@@ -19,7 +19,9 @@ from functools import lru_cache
 from foreign_explorer.core.evaluate import Check, registry_checks
 from foreign_explorer.core.lint.allow_rules import _allow_rules
 from foreign_explorer.core.lint.deny_rules import _deny_rules
+from foreign_explorer.core.lint.key_rules import _key_rules
 from foreign_explorer.core.lint.model import (
+    DENY_CASE,
     DENY_HOST_CASE,
     DENY_ONLY,
     DENY_PERCENT,
@@ -27,14 +29,20 @@ from foreign_explorer.core.lint.model import (
     DENY_SCHEME_CASE,
     DENY_TRAILING_DOT,
     DENY_USERINFO,
+    DEPRECATED_KEY,
     EVIL_HOSTS,
+    FORK_ONLY_KEY,
     GO_LINES,
     GO_VERSION_ONLY,
     HOST_NOT_CLOSED,
     HOST_WILDCARD,
+    IGNORED_ENV,
+    IGNORED_KEY,
     MATCHES_NONE,
+    PLACEHOLDER_HOST,
     PLAIN_HTTP,
     PROFILES_DIFFER,
+    SCHEME_CASE_REJECTED,
     TITLES,
     UNANCHORED,
     UNESCAPED_DOT,
@@ -42,7 +50,9 @@ from foreign_explorer.core.lint.model import (
     Claim,
     LintWarning,
     Outcome,
+    Severity,
 )
+from foreign_explorer.core.lint.placeholder_rules import _placeholders
 from foreign_explorer.core.lint.policy_rules import _matches_none, _policy_rules
 from foreign_explorer.core.lint.probes import _shape
 from foreign_explorer.core.lint.profile_rules import _go_versions, _profiles_differ
@@ -59,6 +69,7 @@ from foreign_explorer.core.policy import (
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
 
 __all__ = [
+    "DENY_CASE",
     "DENY_HOST_CASE",
     "DENY_ONLY",
     "DENY_PERCENT",
@@ -66,14 +77,20 @@ __all__ = [
     "DENY_SCHEME_CASE",
     "DENY_TRAILING_DOT",
     "DENY_USERINFO",
+    "DEPRECATED_KEY",
     "EVIL_HOSTS",
+    "FORK_ONLY_KEY",
     "GO_LINES",
     "GO_VERSION_ONLY",
     "HOST_NOT_CLOSED",
     "HOST_WILDCARD",
+    "IGNORED_ENV",
+    "IGNORED_KEY",
     "MATCHES_NONE",
+    "PLACEHOLDER_HOST",
     "PLAIN_HTTP",
     "PROFILES_DIFFER",
+    "SCHEME_CASE_REJECTED",
     "TITLES",
     "UNANCHORED",
     "UNESCAPED_DOT",
@@ -81,6 +98,7 @@ __all__ = [
     "Claim",
     "LintWarning",
     "Outcome",
+    "Severity",
     "checked_urls",
     "lint",
     "lint_policy",
@@ -91,8 +109,8 @@ _ORDER = {"policy": 0, "allow": 1, "deny": 2}
 _CACHE_SIZE = 64
 # (source, profile, loaded URLs) -> warnings: the app re-derives its view on every key, and
 # most keys (moving, filtering) leave the policy alone.
-_results: OrderedDict[tuple[PolicySource, Profile, tuple[str, ...]], tuple[LintWarning, ...]]
-_results = OrderedDict()
+_Key = tuple[PolicySource, tuple[object, ...], Profile, tuple[str, ...]]
+_results: OrderedDict[_Key, tuple[LintWarning, ...]] = OrderedDict()
 
 
 def lint_policy(
@@ -105,7 +123,8 @@ def lint_policy(
     rule is skipped when it does not compile: `go-version-only` says why).
     """
     loaded = tuple(dict.fromkeys(urls))
-    key = (policy.source, policy.profile, loaded)
+    # The keys the configuration holds are not part of the source's identity: added here.
+    key = (policy.source, policy.source.keys, policy.profile, loaded)
     hit = _results.get(key)
     if hit is not None:
         _results.move_to_end(key)
@@ -123,6 +142,7 @@ def lint_policy(
 def _lint(policy: Policy, urls: tuple[str, ...], other: Policy | None) -> tuple[LintWarning, ...]:
     run = _Run(policy, urls, other)
     _policy_rules(run)
+    _key_rules(run)
     allow, deny = policy.allow, policy.deny
     if allow is not None and not allow.implicit:
         for index, regexp in enumerate(allow.patterns):
@@ -135,6 +155,7 @@ def _lint(policy: Policy, urls: tuple[str, ...], other: Policy | None) -> tuple[
             if shape is not None:
                 _deny_rules(run, index, regexp, shape)
     _matches_none(run)
+    _placeholders(run)
     _profiles_differ(run)
     _go_versions(run)
     _reading_rules(run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from foreign_explorer.core.evaluate import prepare_url
 from foreign_explorer.core.goregex import GoRegexp
 from foreign_explorer.core.lint.model import (
+    DENY_CASE,
     DENY_HOST_CASE,
     DENY_PERCENT,
     DENY_PORT,
@@ -50,6 +51,26 @@ def _dodges(parts: _Parts) -> list[tuple[str, str, str | None]]:
             parts.url(userinfo="u") if parts.userinfo is None else None,
         ),
     ]
+
+
+_CASE_TRIES = 8
+_CASE_BASES = 3
+
+
+def _mixed_case(parts: _Parts) -> list[tuple[str, str]]:
+    """(what changes, the URL) with one label of the host, then one letter, in upper case."""
+    host = parts.host
+    labels = host.split(".")
+    out: list[tuple[str, str]] = []
+    for k, label in enumerate(labels):
+        if label.upper() != label and len(labels) > 1:
+            changed = ".".join(label.upper() if i == k else x for i, x in enumerate(labels))
+            out.append((f"{label.upper()} in upper case in the host", parts.url(host=changed)))
+    for k, ch in enumerate(host):
+        if ch.upper() != ch and ch.isascii():
+            changed = host[:k] + ch.upper() + host[k + 1 :]
+            out.append(("one letter of the host in upper case", parts.url(host=changed)))
+    return out[:_CASE_TRIES]
 
 
 def _percent_variants(url: str, parts: _Parts, span: tuple[int, int]) -> list[str]:
@@ -98,6 +119,17 @@ def _deny_rules(run: _Run, index: int, regexp: GoRegexp, shape: _Shape) -> None:
                 continue
             done.add(code)
             run.add(code, "deny", index, _dodge_message(how, base), variant, contrast=base)
+    for base, parts in usable[:_CASE_BASES]:
+        if DENY_HOST_CASE in done or DENY_CASE in done:
+            break
+        # The whole host in upper case may fail the allow list too (it is case-sensitive):
+        # one label, or one letter, in upper case can still dodge the deny and pass.
+        for how, variant in _mixed_case(parts):
+            if run.passes(variant):
+                done.add(DENY_CASE)
+                message = _dodge_message(how, base)
+                run.add(DENY_CASE, "deny", index, message, variant, contrast=base)
+                break
     for base, parts in usable:
         if DENY_PERCENT in done:
             break

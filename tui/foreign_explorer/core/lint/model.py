@@ -19,6 +19,13 @@ DENY_PORT = "deny-dodged-by-port"
 DENY_TRAILING_DOT = "deny-dodged-by-trailing-dot"
 DENY_USERINFO = "deny-dodged-by-userinfo"
 DENY_PERCENT = "deny-dodged-by-percent-encoding"
+DENY_CASE = "deny-dodged-by-case"
+SCHEME_CASE_REJECTED = "scheme-case-rejected"
+PLACEHOLDER_HOST = "placeholder-host"
+IGNORED_KEY = "ignored-key"
+FORK_ONLY_KEY = "fork-only-key"
+DEPRECATED_KEY = "deprecated-key"
+IGNORED_ENV = "ignored-env"
 DENY_ONLY = "deny-only"
 VALIDATION_DISABLED = "validation-disabled"
 MATCHES_NONE = "matches-none"
@@ -38,6 +45,13 @@ TITLES = {
     DENY_TRAILING_DOT: "dodged by a trailing dot",
     DENY_USERINFO: "dodged by userinfo@",
     DENY_PERCENT: "dodged by %-encoding",
+    DENY_CASE: "dodged by mixed case",
+    SCHEME_CASE_REJECTED: "rejects an upper-case scheme",
+    PLACEHOLDER_HOST: "placeholder host",
+    IGNORED_KEY: "key the registry never reads",
+    FORK_ONLY_KEY: "key of a fork only",
+    DEPRECATED_KEY: "deprecated key",
+    IGNORED_ENV: "variable the registry ignores",
     DENY_ONLY: "deny only, no allow list",
     VALIDATION_DISABLED: "validation disabled",
     MATCHES_NONE: "matches no loaded URL",
@@ -61,6 +75,14 @@ class Outcome(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     NO_START = "no-start"
+    # The registry starts with the configuration (for findings about keys, with no URL).
+    STARTS = "starts"
+
+
+class Severity(StrEnum):
+    WARNING = "warning"
+    # True and proven, but not a risk: what the policy does that its author may not expect.
+    INFO = "info"
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,11 @@ class LintWarning:
     # A URL judged the other way that the example stands in for (a deny pattern's own match,
     # which the registry rejects while the dodged spelling passes), or None.
     contrast: str | None = None
+    severity: Severity = Severity.WARNING
+    # For findings about the configuration itself: the key's full path (`validation.allow`)
+    # or the environment variable's name. Such findings have no pattern, and their example is
+    # "" when no URL shows them (their claim is then that the registry starts).
+    path: str | None = None
 
     @property
     def accepted(self) -> bool:
@@ -97,7 +124,13 @@ class LintWarning:
 
     @property
     def where(self) -> str:
+        if self.path is not None:
+            return self.path
         return self.list_name if self.index is None else f"{self.list_name}[{self.index}]"
+
+    @property
+    def is_info(self) -> bool:
+        return self.severity is Severity.INFO
 
     @property
     def verdict_text(self) -> str:
@@ -108,6 +141,7 @@ class LintWarning:
                 Outcome.ACCEPTED: "passes",
                 Outcome.REJECTED: "rejected",
                 Outcome.NO_START: "does not start",
+                Outcome.STARTS: "starts",
             }[claim.outcome]
             parts.append(word if not parts else f"{word} on {claim.profile}")
         if len(self.claims) > 1:
@@ -115,12 +149,16 @@ class LintWarning:
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, object]:
-        """The `warnings` entry of check's JSON."""
-        return {
+        """The `warnings` entry of check's JSON (`path` only for findings about keys)."""
+        out: dict[str, object] = {
             "code": self.code,
             "list": self.list_name,
             "index": self.index,
             "pattern": self.pattern,
             "message": self.message,
-            "example": self.example,
+            "example": None if self.path is not None and not self.example else self.example,
+            "severity": self.severity.value,
         }
+        if self.path is not None:
+            out["path"] = self.path
+        return out

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from foreign_explorer.core.evaluate import PreparedUrl, UrlVerdict, judge_url, prepare_url
 from foreign_explorer.core.goregex import GoRegexp
-from foreign_explorer.core.lint.model import Claim, LintWarning, Outcome
+from foreign_explorer.core.lint.model import Claim, LintWarning, Outcome, Severity
 from foreign_explorer.core.lint.probes import _Shape
 from foreign_explorer.core.lint.urlparts import _as_url, _host_key
 from foreign_explorer.core.policy import Policy
@@ -48,15 +48,32 @@ class _Run:
         example: str,
         extra: tuple[Claim, ...] = (),
         contrast: str | None = None,
+        *,
+        severity: Severity = Severity.WARNING,
+        path: str | None = None,
     ) -> None:
-        outcome = Outcome.ACCEPTED if self.passes(example) else Outcome.REJECTED
+        if example or path is None:
+            outcome = Outcome.ACCEPTED if self.passes(example) else Outcome.REJECTED
+        else:
+            outcome = Outcome.STARTS  # a key finding no URL shows: the registry starts
         pattern = None
         if index is not None:
             source = self.policy.source
             pattern = (source.allow if list_name == "allow" else source.deny)[index]
         claims = (Claim(self.policy.profile.name, outcome), *extra)
         self.warnings.append(
-            LintWarning(code, list_name, index, pattern, message, example, claims, contrast)
+            LintWarning(
+                code,
+                list_name,
+                index,
+                pattern,
+                message,
+                example,
+                claims,
+                contrast,
+                severity=severity,
+                path=path,
+            )
         )
 
     # -- the loaded URLs: one RE2 set call each, for every rule --

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from foreign_explorer.core.gourl import URLParseError
+from foreign_explorer.core.gourl import parse as go_parse
 from foreign_explorer.core.lint.model import EVIL_HOSTS
 from foreign_explorer.core.lint.probes import _Witness
+from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.core.urltext import split_url as _split
 
 
 def _host_key(url: str) -> str | None:
     parts = _split(url)
     return None if parts is None else parts.host.lower().rstrip(".")
+
+
+def go_host(url: str, go: GoVersion) -> str | None:
+    """The host name Go's url.Parse reads from `url` (port and brackets off), None if it fails."""
+    try:
+        host = go_parse(url, go).host
+    except URLParseError:
+        return None
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    colon = host.rfind(":")
+    if colon >= 0 and (host[colon + 1 :].isdigit() or colon == len(host) - 1):
+        host = host[:colon]
+    return host
 
 
 def _evil_hosts(host: str) -> tuple[str, ...]:
@@ -21,8 +38,13 @@ def _evil_hosts(host: str) -> tuple[str, ...]:
 
 def _as_url(witness: _Witness) -> tuple[str, tuple[int, ...]]:
     """The witness as a whole URL (an https:// in front of a bare host), and its dots."""
+    url, shift = _url_shift(witness)
+    return url, tuple(d + shift for d in witness.dots)
+
+
+def _url_shift(witness: _Witness) -> tuple[str, int]:
+    """The witness as a whole URL, and how far its characters moved in it."""
     text = witness.text
     if _split(text) is not None or not text or text[0] in "/?#:[":
-        return text, witness.dots
-    url = "https://" + text + ("" if "/" in text else "/")
-    return url, tuple(d + 8 for d in witness.dots)
+        return text, 0
+    return "https://" + text + ("" if "/" in text else "/"), 8

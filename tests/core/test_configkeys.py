@@ -1,0 +1,274 @@
+"""Which keys under `validation:` each registry reads, and what becomes of the others.
+
+The registry's own behaviour with each of these configurations is proven in
+tests/registry/test_lint_registry.py; here the key knowledge is pinned on its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from foreign_explorer.core.configkeys import (
+    ConfigKey,
+    Fate,
+    config_keys,
+    env_keys,
+    env_name,
+    fates,
+    nearest_path,
+    present_paths,
+    read_paths,
+    variable_path,
+)
+from foreign_explorer.core.policy import PolicySource, apply_environment, source_from_config
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
+
+P28, P3 = DISTRIBUTION_2_8, DISTRIBUTION_3
+
+MISINDENTED = """\
+version: 0.1
+validation:
+  allow:
+    - ^https?://([^/]+\\.)*example\\.com/
+  deny:
+    - ^https?://www\\.example\\.com/
+"""
+
+GITLAB = """\
+validation:
+  manifests:
+    referencelimit: 150
+    payloadsizelimit: 64000
+    urls:
+      allow:
+        - ^https://mcr\\.microsoft\\.com/
+"""
+
+
+def _fates(text: str, profile=P28, env=None) -> dict[str, tuple[Fate, str]]:
+    keys = config_keys(text) + env_keys(env or {})
+    return {f.key.path: (f.fate, f.nearest or f.reader) for f in fates(keys, profile)}
+
+
+def test_the_read_paths_of_2_8_are_the_url_lists_and_the_two_switches() -> None:
+    assert set(read_paths(P28)) == {
+        "validation.enabled",
+        "validation.disabled",
+        "validation.manifests",
+        "validation.manifests.urls",
+        "validation.manifests.urls.allow",
+        "validation.manifests.urls.deny",
+    }
+
+
+def test_3_reads_the_index_keys_too() -> None:
+    added = set(read_paths(P3)) - set(read_paths(P28))
+    assert added == {
+        "validation.manifests.indexes",
+        "validation.manifests.indexes.platforms",
+        "validation.manifests.indexes.platformlist",
+        "validation.manifests.indexes.platformlist[].architecture",
+        "validation.manifests.indexes.platformlist[].os",
+    }
+
+
+def test_a_misindented_copy_of_the_documentation_has_two_unread_keys_with_their_real_paths():
+    for profile in (P28, P3):
+        assert _fates(MISINDENTED, profile) == {
+            "validation.allow": (Fate.UNKNOWN, "validation.manifests.urls.allow"),
+            "validation.deny": (Fate.UNKNOWN, "validation.manifests.urls.deny"),
+        }
+
+
+def test_the_patterns_of_an_unread_list_are_kept_for_examples() -> None:
+    keys = {k.path: k for k in config_keys(MISINDENTED)}
+    assert keys["validation.allow"].items == (r"^https?://([^/]+\.)*example\.com/",)
+
+
+def test_gitlab_fork_keys_are_named_as_the_forks() -> None:
+    assert _fates(GITLAB) == {
+        "validation.manifests.referencelimit": (Fate.FORK, "GitLab's fork of the registry"),
+        "validation.manifests.payloadsizelimit": (Fate.FORK, "GitLab's fork of the registry"),
+    }
+
+
+def test_index_keys_are_read_by_3_only() -> None:
+    text = "validation:\n  manifests:\n    indexes:\n      platforms: none\n"
+    assert _fates(text, P28) == {
+        "validation.manifests.indexes": (Fate.OTHER_VERSION, "distribution 3")
+    }
+    assert _fates(text, P3) == {}
+
+
+def test_a_key_below_an_unread_key_is_not_listed_again() -> None:
+    text = "validation:\n  urls:\n    allow: [a]\n    deny: [b]\n"
+    assert _fates(text) == {"validation.urls": (Fate.UNKNOWN, "validation.manifests.urls")}
+
+
+URLS = "validation:\n  manifests:\n    urls:\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "nearest"),
+    [
+        (URLS + "      Allow: [a]\n", "validation.manifests.urls.Allow",
+         "validation.manifests.urls.allow"),
+        ("validation:\n  manifests:\n    url:\n      allow: [a]\n", "validation.manifests.url",
+         "validation.manifests.urls"),
+        ("validation:\n  manifest:\n    urls: {}\n", "validation.manifest", "validation.manifests"),
+        ("validation:\n  disable: true\n", "validation.disable", "validation.disabled"),
+        ("Validation:\n  disabled: true\n", "Validation", "validation"),
+        ("validations:\n  disabled: true\n", "validations", "validation"),
+        (URLS + "      alow: [a]\n", "validation.manifests.urls.alow",
+         "validation.manifests.urls.allow"),
+    ],
+)  # fmt: skip
+def test_an_unread_key_gets_the_nearest_real_path(text: str, path: str, nearest: str) -> None:
+    assert _fates(text) == {path: (Fate.UNKNOWN, nearest)}
+
+
+def test_an_unknown_key_with_nothing_near_gets_no_guess() -> None:
+    assert nearest_path("validation.frobnicate", set(read_paths(P28))) == ""
+
+
+def test_keys_in_list_items_are_checked_against_the_item_fields() -> None:
+    text = (
+        "validation:\n  manifests:\n    indexes:\n      platforms: list\n      platformlist:\n"
+        "        - {architecture: amd64, os: linux, variant: v8}\n"
+    )
+    assert _fates(text, P3) == {
+        "validation.manifests.indexes.platformlist[0].variant": (Fate.UNKNOWN, "")
+    }
+
+
+def test_a_merge_key_and_other_top_level_sections_are_not_findings() -> None:
+    text = (
+        "version: 0.1\nhttp:\n  addr: :5000\ndefaults: &d\n  disabled: false\n"
+        "validation:\n  <<: *d\n  disabled: false\n"
+    )
+    assert _fates(text) == {}
+
+
+def test_broken_yaml_has_no_keys_the_policy_reader_reports_it() -> None:
+    assert config_keys("validation: [") == ()
+
+
+# --- environment variables ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fate", "nearest"),
+    [
+        ("REGISTRY_VALIDATION_ALLOW", Fate.UNKNOWN, "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW"),
+        ("REGISTRY_VALIDATION_MANIFESTS_URL_ALLOW", Fate.UNKNOWN,
+         "REGISTRY_VALIDATION_MANIFESTS_URLS"),
+        ("REGISTRY_VALIDATION_DISABLED_X", Fate.BELOW_SCALAR, "REGISTRY_VALIDATION_DISABLED"),
+        ("REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW_0", Fate.INDEXED,
+         "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW"),
+        ("registry_validation_disabled", Fate.CASE, "REGISTRY_VALIDATION_DISABLED"),
+        ("REGISTRY_VALIDATION_manifests", Fate.UNKNOWN, "REGISTRY_VALIDATION_MANIFESTS"),
+        ("REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS", Fate.OTHER_VERSION, "distribution 3"),
+    ],
+)  # fmt: skip
+def test_variables_2_8_never_reads(name: str, fate: Fate, nearest: str) -> None:
+    assert _fates("", P28, {name: "x"}) == {name: (fate, nearest)}
+
+
+def test_3_reads_indexed_list_names_so_they_are_left_to_its_own_rules() -> None:
+    assert _fates("", P3, {"REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW_0": "x"}) == {}
+    assert _fates("", P3, {"REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS": "none"}) == {}
+
+
+def test_variables_that_set_a_real_path_are_read() -> None:
+    env = {
+        "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW": "['^https://a/']",
+        "REGISTRY_VALIDATION_DISABLED": "false",
+        "REGISTRY_STORAGE_DELETE_ENABLED": "true",
+    }
+    assert _fates("", P28, env) == {}
+
+
+def test_keys_inside_a_variables_yaml_value_are_checked_below_its_path() -> None:
+    env = {"REGISTRY_VALIDATION_MANIFESTS": "{urls: {alow: ['^https://a/']}}"}
+    found = fates(env_keys(env), P28)
+    assert [(f.key.path, f.key.env, f.nearest) for f in found] == [
+        (
+            "validation.manifests.urls.alow",
+            "REGISTRY_VALIDATION_MANIFESTS",
+            "validation.manifests.urls.allow",
+        )
+    ]
+
+
+def test_variable_names_follow_the_go_field_names() -> None:
+    assert env_name("validation.manifests.urls.allow", P28) == (
+        "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW"
+    )
+    assert env_name("validation.manifests.indexes.platformlist", P3) == (
+        "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMLIST"
+    )
+    assert variable_path("REGISTRY_VALIDATION_ENABLED", P28) == "validation.enabled"
+    assert variable_path("REGISTRY_VALIDATION_MANIFESTS_INDEXES", P28) == ""
+
+
+def test_the_deprecated_key_is_found_in_the_file_or_the_environment() -> None:
+    keys = config_keys("validation:\n  enabled: true\n")
+    assert present_paths(keys, P28)["validation.enabled"] == "config.yml"
+    keys = env_keys({"REGISTRY_VALIDATION_ENABLED": "true"})
+    assert present_paths(keys, P28)["validation.enabled"] == "REGISTRY_VALIDATION_ENABLED"
+    keys = env_keys({"REGISTRY_VALIDATION": "{enabled: true}"})
+    assert present_paths(keys, P28)["validation.enabled"] == "REGISTRY_VALIDATION"
+
+
+# --- how the policy carries them ----------------------------------------------------------------
+
+
+def test_the_policy_source_carries_the_keys_but_compares_without_them() -> None:
+    source = source_from_config(MISINDENTED)
+    assert [k.path for k in source.keys] == ["validation.allow", "validation.deny"]
+    assert source == PolicySource()
+    env = {"REGISTRY_VALIDATION_ALLOW": "['^https://a/']"}
+    with_env = apply_environment(source, env, P28)
+    assert with_env.keys[-1] == ConfigKey(
+        "REGISTRY_VALIDATION_ALLOW",
+        env="REGISTRY_VALIDATION_ALLOW",
+        value="['^https://a/']",
+        items=("^https://a/",),
+    )
+
+
+def test_flags_keep_the_keys_of_the_file() -> None:
+    source = source_from_config(MISINDENTED).with_flags(allow=["^https://a/"])
+    assert [k.path for k in source.keys] == ["validation.allow", "validation.deny"]
+
+
+# --- what foreign-explorer writes holds only keys the registry reads -----------------------------
+
+
+@pytest.mark.parametrize("form", ["snippet", "config"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        PolicySource(allow=(r"^https://mcr\.microsoft\.com/",)),
+        PolicySource(allow=("a",), deny=("b",)),
+        PolicySource(deny=("b",)),
+        PolicySource(disabled=True),
+    ],
+)
+def test_exported_configs_hold_no_key_either_registry_ignores(form: str, source) -> None:
+    from foreign_explorer.core.export import render
+
+    keys = config_keys(render(source, form))
+    assert keys, "nothing to check"
+    for profile in (P28, P3):
+        assert fates(keys, profile) == ()
+
+
+def test_an_alias_bomb_is_walked_once_per_node_not_expanded() -> None:
+    # Each level names the one below four times: expanded, thousands of keys; as written, 32.
+    lines = ["validation:", "  l0: &l0 {k: v}"]
+    for level in range(1, 7):
+        below = f"*l{level - 1}"
+        lines.append(f"  l{level}: &l{level} {{a: {below}, b: {below}, c: {below}, d: {below}}}")
+    keys = config_keys("\n".join(lines) + "\n")
+    assert len(keys) == 1 + 1 + 6 * 5
