@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foreign_explorer.core.evaluate import Check, DescriptorVerdict, Evaluation, Reason, Verdict
 from foreign_explorer.core.manifest import Descriptor
+from foreign_explorer.core.profiles import Profile
+from foreign_explorer.core.visible import visible
+
+if TYPE_CHECKING:
+    from foreign_explorer.ui.model import Refusal
 
 PASS = "✓"
 FAIL = "✗"
@@ -64,6 +71,13 @@ def push_line(evaluation: Evaluation) -> str:
     return f"push → {response.status_line}: {evaluation.summary}"
 
 
+def refusal_line(refusal: Refusal) -> str:
+    """`push → 400 Bad Request: manifest invalid: …` (as check), or what the document is not."""
+    if len(refusal.responses) == 1:
+        return f"push → {refusal.responses[0][1].status_line}: {refusal.message}"
+    return refusal.message
+
+
 def blocked_text(evaluation: Evaluation) -> str:
     failing = len(evaluation.failing)
     total = len(evaluation.descriptors)
@@ -89,3 +103,21 @@ def window(text: str, position: int, width: int) -> tuple[str, int]:
     if start + width < len(text):
         piece = piece[:-1] + "…"
     return piece, position - shift
+
+
+def shown(text: str) -> str:
+    """Outside text as it may be put on screen: controls and bidi marks escaped visibly.
+
+    Widgets render it as plain text (rich `Text`, or `markup=False`), never as markup.
+    """
+    return visible(text)
+
+
+def shown_lines(text: str) -> str:
+    """Like `shown`, keeping the line breaks of a text the program laid out itself."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def target_name(profile: Profile) -> str:
+    """`distribution-2.8`: the name README and the CLI use (`--target`)."""
+    return profile.name

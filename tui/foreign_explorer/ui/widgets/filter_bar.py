@@ -7,8 +7,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from foreign_explorer.ui.guard import Guarded
 
-class FilterBar(Input):
+
+class FilterBar(Guarded, Input):
     """Substring filter over what a row shows, its full digest and its URLs."""
 
     BINDINGS = [

@@ -7,11 +7,12 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.model import EntryStatus, EntrySummary, ExplorerView
-from foreign_explorer.ui.text import FAIL, PASS
+from foreign_explorer.ui.text import FAIL, PASS, shown
 
 
-class ImageBar(OptionList):
+class ImageBar(Guarded, OptionList):
     """Shown when more than one image is open; picking one shows it below."""
 
     COMPONENT_CLASSES = {"image-bar--pass", "image-bar--fail", "image-bar--dim"}
@@ -35,8 +36,8 @@ class ImageBar(OptionList):
         rich = self.get_component_rich_style(f"image-bar--{style}", partial=True)
         line = Text("▸ " if current else "  ", no_wrap=True, overflow="ellipsis")
         line.append(f"{sign} ", rich)
-        line.append(summary.name)
-        line.append(f"  {summary.text}", rich)
+        line.append(shown(summary.name))
+        line.append(f"  {shown(summary.text)}", rich)
         return line
 
     def show(self, view: ExplorerView) -> None:

@@ -15,9 +15,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from foreign_explorer.core.goregex import GoRegexpError, compile_go
-from foreign_explorer.core.lint import LintWarning, Outcome
+from foreign_explorer.core.lint import MATCHES_NONE, LintWarning, Outcome
 from foreign_explorer.core.profiles import GoVersion
-from foreign_explorer.ui.text import FAIL, window
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.text import FAIL, shown, window
 
 
 class GoPatternValidator(Validator):
@@ -63,11 +64,16 @@ class PatternError(Widget):
             return Text()
         text = Text()
         text.append(
-            f"{FAIL} {error.message}", self.get_component_rich_style("pattern-error--message")
+            f"{FAIL} {shown(error.message)}",
+            self.get_component_rich_style("pattern-error--message"),
         )
         if error.caret is not None:
             width = max(self.size.width - 1, 8)
-            piece, at = window(self.pattern.replace("\n", " "), error.caret, width)
+            # Each character as it is drawn (escapes widen it), so the caret stays under it.
+            cells = [shown(c) for c in self.pattern]
+            flat = "".join(cells)
+            at = sum(len(c) for c in cells[: error.caret])
+            piece, at = window(flat, at, width)
             text.append(f"\n{piece}\n")
             text.append(" " * at + "^", self.get_component_rich_style("pattern-error--caret"))
         return text
@@ -79,6 +85,9 @@ def _short(profile: str) -> str:
 
 def warning_line(warning: LintWarning) -> tuple[str, str]:
     """(what is wrong, what the registry does with which URL) for one line on screen."""
+    if warning.code == MATCHES_NONE:
+        # The title alone beside "passes <url>" reads as a contradiction: say why it passes.
+        return warning.message, f"e.g. {warning.example}"
     first, *others = warning.claims
     verb = "passes" if first.outcome is Outcome.ACCEPTED else "rejected"
     if not others:
@@ -112,7 +121,8 @@ class LintLines(Widget):
             return
         self.warnings = warnings
         self.display = bool(warnings)
-        self.tooltip = "\n\n".join(f"{w.where}: {w.message}" for w in warnings) or None
+        tip = "\n\n".join(f"{w.where}: {shown(w.message)}" for w in warnings)
+        self.tooltip = Text(tip) if tip else None
         self.refresh(layout=True)
 
     def render(self) -> Text:
@@ -124,7 +134,7 @@ class LintLines(Widget):
             title, rest = warning_line(warning)
             head = f"⚠ {title}:"
             # Words (and URLs) whole where they fit: no break at a URL's hyphens.
-            lines = textwrap.wrap(f"{head} {rest}", width=width, break_on_hyphens=False)
+            lines = textwrap.wrap(shown(f"{head} {rest}"), width=width, break_on_hyphens=False)
             for k, line in enumerate(lines):
                 if number or k:
                     text.append("\n")
@@ -176,7 +186,7 @@ class PatternInput(Input):
         super().action_delete_left()
 
 
-class PatternRow(Vertical):
+class PatternRow(Guarded, Vertical):
     """Number, input and remove button; Go's error under them while the pattern is invalid."""
 
     class Edited(Message):
@@ -212,6 +222,8 @@ class PatternRow(Vertical):
         # The text as last reported by the input: readable before the input is composed.
         self._value = value
         self._note: str | None = None
+        # Emptied by the user (as opposed to added with `a`/`d` and not typed in yet).
+        self._emptied = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pattern-line"):
@@ -265,10 +277,12 @@ class PatternRow(Vertical):
 
     def _show_error(self) -> None:
         self.query_one(PatternError).show(self._value, self.validator.error)
-        if self.pending and not self._value:
+        if self.pending and not self._value and self._emptied:
+            text = "empty: left out of the policy until you type (empty would match every URL)"
+        elif self.pending and not self._value:
             text = "type a pattern; Esc leaves, Backspace removes"
         elif not self._value:
-            text = "empty pattern: it matches every URL"
+            text = "empty pattern (as started with): it matches every URL"
         else:
             text = ""
         if text != self._note:
@@ -284,6 +298,9 @@ class PatternRow(Vertical):
         self._value = event.value
         if event.value:
             self.pending = False
+        elif changed:
+            # Emptied by an edit: left out, like a row just added, not "match every URL".
+            self.pending = self._emptied = True
         self._show_error()
         # The input reports its initial value too: that is no edit.
         if changed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -11,7 +12,9 @@ from textual.widgets import Label, Static
 from foreign_explorer.core.lint import LintWarning
 from foreign_explorer.core.policy import PolicySource, PolicyStartupError, PolicyUnsupported
 from foreign_explorer.core.profiles import GoVersion
+from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.model import ExplorerView
+from foreign_explorer.ui.text import shown
 from foreign_explorer.ui.widgets.pattern_row import LintLines, PatternRow
 
 LISTS = ("allow", "deny")
@@ -22,11 +25,12 @@ def _set_text(widget: Static, text: str) -> None:
     if getattr(widget, "_shown_text", None) == text:
         return
     widget._shown_text = text  # type: ignore[attr-defined]
-    widget.update(text)
+    # Plain text: patterns and Go's errors quote `[` and `]`, which markup would parse.
+    widget.update(Text(text))
     widget.display = bool(text)
 
 
-class PolicyEditor(VerticalScroll):
+class PolicyEditor(Guarded, VerticalScroll):
     """Two ordered lists of Go patterns; add, edit, remove and reorder them."""
 
     class Changed(Message):
@@ -129,13 +133,13 @@ class PolicyEditor(VerticalScroll):
 
     def _startup_text(self, error: PolicyStartupError | PolicyUnsupported) -> str:
         if isinstance(error, PolicyUnsupported):
-            return f"✗ {error.message}"
-        rows = self.rows(error.list_name)
+            return f"✗ {shown(error.message)}"
+        rows = [row for row in self.rows(error.list_name) if not row.pending]
         if error.index is not None and error.index < len(rows) and rows[error.index].error:
             # The row shows Go's error already; say only what it means.
             return f"✗ the registry would not start: {error.list_name}[{error.index}] is invalid"
         where = f"{error.list_name}[{error.index}]" if error.index is not None else error.list_name
-        return f"✗ the registry would not start ({where}): {error.message}"
+        return f"✗ the registry would not start ({where}): {shown(error.message)}"
 
     def _renumber(self) -> None:
         for name in LISTS:
