@@ -171,10 +171,8 @@ class ExplorerApp(Guarded, App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Notices are plain text: they quote patterns, paths and registry messages."""
-        if markup:
-            super().notify(message, title=title, severity=severity, timeout=timeout, markup=True)
-            return
+        """Notices are plain text, whatever the caller asks (widgets' notify passes
+        markup=True by default): they quote patterns, paths and registry messages."""
         super().notify(
             shown_lines(message),
             title=shown(title),
@@ -213,8 +211,14 @@ class ExplorerApp(Guarded, App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Workers run with exit_on_error=False: their failures are reported here, in one place.
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.report_exception(event.worker.error)
+        worker = event.worker
+        # One that exits on error reaches _handle_exception already (as WorkerFailed).
+        if (
+            event.state is WorkerState.ERROR
+            and worker.error is not None
+            and not worker.exit_on_error
+        ):
+            self.report_exception(worker.error)
 
     @property
     def main(self) -> MainScreen:

@@ -16,7 +16,7 @@ from foreign_explorer.ui.text import FAIL, PASS, shown
 
 
 def row_text(row: PlatformRow, width: int, no_verdict: str | None = None) -> Text:
-    """`windows/amd64 10.0.17763.615   2 foreign  ✗ 500 …: invalid URL on layer 0`."""
+    """`windows/amd64 10.0.17763.615   2 foreign  ✗ 500: invalid URL on layer 0`."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append(f"{shown(row.platform):<{width}}  ")
     if row.foreign_count is None:
@@ -30,7 +30,8 @@ def row_text(row: PlatformRow, width: int, no_verdict: str | None = None) -> Tex
     if response.accepted:
         text.append(f"{PASS} {response.status_line}")
     else:
-        text.append(f"{FAIL} {response.status_line}: {row.evaluation.summary}")
+        # The status code and the reason: the row must fit one line (OptionList wraps).
+        text.append(f"{FAIL} {response.status}: {row.evaluation.summary}")
     return text
 
 

@@ -194,12 +194,12 @@ class LayerDetail(Widget):
         """The URL, escaped, with the allow pattern's match highlighted (spans move with it)."""
         text = Text(style=self._style("url"))
         span = url.span if url.span is not None and url.span[1] > url.span[0] else None
-        for position, char in enumerate(url.url):
-            piece = shown(char)
-            if span is not None and span[0] <= position < span[1]:
-                text.append(piece, self._style("match"))
-            else:
-                text.append(piece)
+        if span is None:
+            text.append(shown(url.url))
+            return text
+        text.append(shown(url.url[: span[0]]))
+        text.append(shown(url.url[span[0] : span[1]]), self._style("match"))
+        text.append(shown(url.url[span[1] :]))
         return text
 
     def _history(self, view: ExplorerView, verdict: DescriptorVerdict) -> str | None:

@@ -259,5 +259,7 @@ class LayersTable(Guarded, DataTable):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Selected(int(event.row_key.value)))
+        # An empty table highlights "no row" (a None key) when the cursor moves.
+        value = getattr(event.row_key, "value", None)
+        if value is not None:
+            self.post_message(self.Selected(int(value)))

@@ -1,0 +1,104 @@
+"""Issue 9 item 4: a document the registry's decoder refuses shows the registry's answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from foreign_explorer.core.evaluate import invalid_manifest_response
+from foreign_explorer.core.manifest import ManifestError, ManifestInvalid, parse_manifest
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
+from foreign_explorer.core.response import PushResponse, RegistryError
+from foreign_explorer.ui import loading
+from foreign_explorer.ui.app import ExplorerApp
+from foreign_explorer.ui.launch import FileInput, LaunchOptions
+from foreign_explorer.ui.model import EntryStatus
+from foreign_explorer.ui.widgets.layer_detail import LayerDetail
+from foreign_explorer.ui.widgets.push_preview import PushPreview
+from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
+from tests.ui.builders import docker_manifest, foreign_layer, plain_layer
+
+
+def urls_as_a_string() -> bytes:
+    """layers[1].urls is a string: Go's decoder refuses it (400 MANIFEST_INVALID)."""
+    doc = json.loads(docker_manifest([foreign_layer(), plain_layer("a")]))
+    doc["layers"][1]["urls"] = "https://example.com/x"
+    return json.dumps(doc).encode()
+
+
+def decoder_error(data: bytes) -> ManifestInvalid:
+    with pytest.raises(ManifestInvalid) as caught:
+        parse_manifest(data)
+    return caught.value
+
+
+async def test_a_manifest_the_decoder_rejects_gets_check_s_400_per_target() -> None:
+    data = urls_as_a_string()
+    error = decoder_error(data)
+    app = ExplorerApp(LaunchOptions(files=(FileInput("bad.json", data),)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.state.entry.status is EntryStatus.REFUSED
+        header = str(app.screen.query_one(VerdictHeader).render())
+        # check's line for the same file: `push → 400 Bad Request: manifest invalid: …`
+        assert f"✗ push → 400 Bad Request: manifest invalid: {error.message}" in header
+        assert "could not load" not in header
+        body = invalid_manifest_response(error, DISTRIBUTION_2_8).body.decode().rstrip("\n")
+        assert body in app.screen.query_one(PushPreview).text().plain
+        assert "refuses the document as a whole" in str(app.screen.query_one(LayerDetail).render())
+        await pilot.press("t")
+        await pilot.pause()
+        body = invalid_manifest_response(error, DISTRIBUTION_3).body.decode().rstrip("\n")
+        assert body in app.screen.query_one(PushPreview).text().plain
+
+
+class NotAManifest(ManifestError):
+    """Stands in for the core's "valid JSON, but no manifest of any kind" error."""
+
+    def __init__(self) -> None:
+        super().__init__("not a manifest: a JSON object with none of a manifest's fields")
+
+    def responses(self, profile):
+        error = RegistryError("MANIFEST_INVALID", b'"' + profile.name.encode() + b'"')
+        return {
+            "application/vnd.oci.image.manifest.v1+json": PushResponse((error,)),
+            "application/vnd.docker.distribution.manifest.v2+json": PushResponse((error,)),
+        }
+
+
+async def test_a_document_that_is_no_manifest_says_so_with_an_answer_per_content_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(data: bytes, media_type: str | None = None):
+        raise NotAManifest()
+
+    monkeypatch.setattr(loading, "parse_manifest", refuse)
+    files = (FileInput("hello.json", b'{"hello": "world"}'),)
+    app = ExplorerApp(LaunchOptions(files=files))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one(VerdictHeader).render())
+        assert "✗ not a manifest: a JSON object with none of a manifest's fields" in header
+        assert "OCI" not in header and "config" not in header
+        push = app.screen.query_one(PushPreview).text().plain
+        assert "pushed as application/vnd.oci.image.manifest.v1+json:" in push
+        assert "pushed as application/vnd.docker.distribution.manifest.v2+json:" in push
+        assert push.count("HTTP 400 Bad Request") == 2
+        assert '"distribution-2.8"' in push
+
+
+async def test_a_manifest_error_without_an_answer_shows_its_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(data: bytes, media_type: str | None = None):
+        raise ManifestError("unreadable: no answer known")
+
+    monkeypatch.setattr(loading, "parse_manifest", refuse)
+    app = ExplorerApp(LaunchOptions(files=(FileInput("odd.json", b"{}"),)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one(VerdictHeader).render())
+        assert "✗ unreadable: no answer known" in header
+        push = app.screen.query_one(PushPreview).text().plain
+        assert "the registry would refuse it: unreadable: no answer known" in push
