@@ -165,6 +165,17 @@ class Evaluation:
             for d, kind in zip(self.prepared.descriptors, self.kinds, strict=True)
         )
 
+    def descriptor(self, position: int) -> DescriptorVerdict:
+        """One descriptor's verdict without building the others' (a screen shows one)."""
+        if "descriptors" in self.__dict__:
+            return self.descriptors[position]
+        prepared = self.prepared.descriptors[position]
+        return _descriptor_verdict(prepared, self.kinds[position], self.policy, {})
+
+    def checks(self, position: int) -> tuple[Check, ...]:
+        """What the registry checks for one descriptor under this policy (cheap)."""
+        return _effective_checks(self.prepared.descriptors[position], self.policy)
+
     @property
     def failing(self) -> tuple[DescriptorVerdict, ...]:
         return tuple(d for d in self.descriptors if not d.ok)
@@ -362,13 +373,16 @@ def _descriptor_errors(
     return errors
 
 
+def _effective_checks(prepared: PreparedDescriptor, policy: Policy) -> tuple[Check, ...]:
+    if prepared.descriptor.role is Role.CHILD and not policy.enabled:
+        return prepared.checks if policy.profile.checks_children_when_disabled else ()
+    return prepared.checks
+
+
 def _descriptor_verdict(
     prepared: PreparedDescriptor, kind: Verdict, policy: Policy, cache: dict[str, UrlVerdict]
 ) -> DescriptorVerdict:
-    descriptor, checks = prepared.descriptor, prepared.checks
-    profile = policy.profile
-    if descriptor.role is Role.CHILD and not policy.enabled:
-        checks = checks if profile.checks_children_when_disabled else ()
+    descriptor, checks = prepared.descriptor, _effective_checks(prepared, policy)
     urls: list[UrlVerdict] = []
     for item in prepared.urls:
         verdict = cache.get(item.url)

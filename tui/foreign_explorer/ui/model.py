@@ -31,7 +31,7 @@ from foreign_explorer.core.policy import (
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
 from foreign_explorer.core.response import PushResponse
 from foreign_explorer.core.suggest import Suggestion, suggest
-from foreign_explorer.ui.text import VERDICT_WORDS, badges, checks_text, mark
+from foreign_explorer.ui.text import VERDICT_WORDS, badges, mark
 
 
 class EntryStatus(StrEnum):
@@ -293,18 +293,17 @@ def descriptor_haystack(d: Descriptor) -> str:
 
 
 def verdict_words(evaluation: Evaluation, position: int) -> str:
-    verdict = evaluation.descriptors[position]
-    return f"{checks_text(verdict)} {mark(verdict.ok)} {VERDICT_WORDS[verdict.verdict]}"
-
-
-def verdict_key(evaluation: Evaluation, position: int) -> tuple[str, bool]:
-    verdict = evaluation.descriptors[position]
-    return verdict.verdict.value, verdict.ok
+    """What the table's check and verdict cells say (from the kinds: no detail objects)."""
+    kind = evaluation.kinds[position]
+    checks = "+".join(c.value for c in evaluation.checks(position))
+    return f"{checks or 'none'} {mark(kind is Verdict.OK)} {VERDICT_WORDS[kind]}"
 
 
 def differing_positions(current: Evaluation, other: Evaluation) -> frozenset[int]:
-    count = min(len(current.descriptors), len(other.descriptors))
-    return frozenset(p for p in range(count) if verdict_key(current, p) != verdict_key(other, p))
+    # The kinds are computed eagerly; the per-descriptor detail objects are not needed here.
+    return frozenset(
+        p for p, (a, b) in enumerate(zip(current.kinds, other.kinds, strict=False)) if a is not b
+    )
 
 
 class Explorer:

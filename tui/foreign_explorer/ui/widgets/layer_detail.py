@@ -83,7 +83,7 @@ class LayerDetail(Widget):
         view = self._view
         if view is None or view.evaluation is None or view.selected is None:
             return None
-        return view.evaluation.descriptors[view.selected]
+        return view.evaluation.descriptor(view.selected)
 
     def render(self) -> Text:
         view = self._view
@@ -214,4 +214,4 @@ class LayerDetail(Widget):
     def _other(self, view: ExplorerView) -> DescriptorVerdict | None:
         if view.other is None or view.selected is None or view.selected not in view.differs:
             return None
-        return view.other.descriptors[view.selected]
+        return view.other.descriptor(view.selected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -10,13 +11,13 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from foreign_explorer.core.evaluate import DescriptorVerdict
+from foreign_explorer.core.evaluate import Check, DescriptorVerdict, Verdict
 from foreign_explorer.core.manifest import Descriptor, Manifest
 from foreign_explorer.core.mediatypes import short_media_type
 from foreign_explorer.core.units import iec_size, short_digest
 from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.model import Basis, ExplorerView
-from foreign_explorer.ui.text import DIFFERS, VERDICT_WORDS, badges, checks_text, mark, shown
+from foreign_explorer.ui.text import DIFFERS, VERDICT_WORDS, badges, mark, shown
 
 NO_VERDICT = "– no verdict"
 
@@ -77,17 +78,21 @@ class VerdictCells:
 def verdict_cells(
     verdict: DescriptorVerdict, other: DescriptorVerdict | None, basis: Basis = Basis.CURRENT
 ) -> VerdictCells:
-    differs = f"{DIFFERS}{mark(other.ok)}" if other is not None else ""
+    return _cells(verdict.checks, verdict.verdict, other.verdict if other else None, basis)
+
+
+@lru_cache(maxsize=256)
+def _cells(
+    checks: tuple[Check, ...], kind: Verdict, other: Verdict | None, basis: Basis
+) -> VerdictCells:
+    """One shared cells object per combination: a row costs a lookup, not a verdict object."""
+    checks_shown = "+".join(c.value for c in checks) or "none"
     if basis is Basis.NONE:
-        return VerdictCells(checks_text(verdict), NO_VERDICT, False, "", "dim")
-    tone = ("pass" if verdict.ok else "fail") if basis is Basis.CURRENT else "dim"
-    return VerdictCells(
-        checks=checks_text(verdict),
-        verdict=f"{mark(verdict.ok)} {VERDICT_WORDS[verdict.verdict]}",
-        ok=verdict.ok,
-        differs=differs,
-        tone=tone,
-    )
+        return VerdictCells(checks_shown, NO_VERDICT, False, "", "dim")
+    ok = kind is Verdict.OK
+    differs = f"{DIFFERS}{mark(other is Verdict.OK)}" if other is not None else ""
+    tone = ("pass" if ok else "fail") if basis is Basis.CURRENT else "dim"
+    return VerdictCells(checks_shown, f"{mark(ok)} {VERDICT_WORDS[kind]}", ok, differs, tone)
 
 
 class LayersTable(Guarded, DataTable):
@@ -115,6 +120,8 @@ class LayersTable(Guarded, DataTable):
         self._static: tuple[StaticCells, ...] = ()
         self._signature: tuple[object, ...] | None = None
         self._cells: dict[int, VerdictCells] = {}
+        self._cells_key: tuple[object, object] | None = None
+        self._static_widths: tuple[object, dict[str, int]] = (None, {})
         self.visible_positions: tuple[int, ...] = ()
 
     def on_mount(self) -> None:
@@ -140,20 +147,20 @@ class LayersTable(Guarded, DataTable):
         available = self.size.width - 1
         if available <= 0 or not visible:
             return None, frozenset()
-        widths = {
-            key: max(
-                cell_len(f" {label}"),
-                *(cell_len(f" {getattr(self._static[p], key)}") for p in visible),
-            )
-            for key, label in COLUMNS
-            if key in STATIC_KEYS
-        }
-        widths["checks"] = max(
-            cell_len(" check"), *(cell_len(f" {cells[p].checks}") for p in visible)
-        )
-        widths["verdict"] = max(
-            POLICY_VERDICT_WIDTH, *(cell_len(f" {cells[p].verdict}") for p in visible)
-        )
+        if self._static_widths[0] != (self._manifest, visible):
+            widths = {
+                key: max(
+                    cell_len(f" {label}"),
+                    *(cell_len(f" {getattr(self._static[p], key)}") for p in visible),
+                )
+                for key, label in COLUMNS
+                if key in STATIC_KEYS
+            }
+            self._static_widths = ((self._manifest, visible), widths)
+        widths = dict(self._static_widths[1])
+        shown = {cells[p] for p in visible}
+        widths["checks"] = max(cell_len(" check"), *(cell_len(f" {c.checks}") for c in shown))
+        widths["verdict"] = max(POLICY_VERDICT_WIDTH, *(cell_len(f" {c.verdict}") for c in shown))
         widths["differs"] = DIFFERS_WIDTH
         hidden: set[str] = set()
         media_floor = 8
@@ -209,21 +216,14 @@ class LayersTable(Guarded, DataTable):
         with self.prevent(DataTable.RowHighlighted):
             if evaluation is None:
                 self._signature = self._manifest = None
-                self._cells = {}
+                self._cells, self._cells_key = {}, None
                 self.visible_positions = ()
                 self.clear()
                 return
             if evaluation.manifest is not self._manifest:
                 self._manifest = evaluation.manifest
-                self._static = tuple(StaticCells.of(v.descriptor) for v in evaluation.descriptors)
-            other = view.other
-            basis = view.basis
-            cells = {
-                p: verdict_cells(
-                    v, other.descriptors[p] if p in view.differs and other else None, basis
-                )
-                for p, v in enumerate(evaluation.descriptors)
-            }
+                self._static = tuple(StaticCells.of(d) for d in evaluation.manifest.descriptors)
+            cells = self._verdict_cells(view)
             needle = view.state.filter
             # The model decides which rows the filter lets through (and keeps the selection
             # on one of them).
@@ -233,7 +233,8 @@ class LayersTable(Guarded, DataTable):
             styles = self._styles()
             if signature == self._signature and visible == self.visible_positions:
                 for p in visible:
-                    if cells[p] != self._cells.get(p):
+                    # Cells objects are shared per combination: identity says "unchanged".
+                    if cells[p] is not self._cells.get(p):
                         row = self._dynamic(cells[p], styles)
                         for key, value in zip(("checks", "verdict", "differs"), row, strict=True):
                             if key not in hidden:
@@ -249,6 +250,28 @@ class LayersTable(Guarded, DataTable):
                 self._signature = signature
             self._cells = cells
             self._move_to(view.selected)
+
+    def _verdict_cells(self, view: ExplorerView) -> dict[int, VerdictCells]:
+        """Each row's policy-dependent cells, from the evaluation's kinds (cheap per key)."""
+        evaluation = view.evaluation
+        assert evaluation is not None
+        other = view.other.kinds if view.other is not None else None
+        key = (evaluation.kinds, other, view.differs, view.basis)
+        cached = self._cells_key
+        # The prepared manifest by identity (its equality would compare every descriptor).
+        if cached is not None and cached[0] is evaluation.prepared and cached[1] == key:
+            return self._cells
+        self._cells_key = (evaluation.prepared, key)
+        differs = view.differs
+        return {
+            p: _cells(
+                evaluation.checks(p),
+                kind,
+                other[p] if other is not None and p in differs else None,
+                view.basis,
+            )
+            for p, kind in enumerate(evaluation.kinds)
+        }
 
     def _move_to(self, position: int | None) -> None:
         if position is None or position not in self.visible_positions:
