@@ -84,6 +84,27 @@ class PlatformScreen(Guarded, ModalScreen[int | None]):
         if 0 <= self.chosen < len(self.rows):
             options.highlighted = self.chosen
         options.focus()
+        self.call_after_refresh(self._fit_rows)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        """One line per platform: OptionList wraps, so each row is cut (with …) to fit."""
+        options = self.query_one(OptionList)
+        # The list's padding and the highlight's margin are not the row's.
+        room = options.scrollable_content_region.width - 2
+        if room <= 8 or room == getattr(self, "_room", None):
+            return
+        self._room = room
+        width = max((len(shown(r.platform)) for r in self.rows), default=10)
+        highlighted = options.highlighted
+        options.clear_options()
+        for row in self.rows:
+            text = row_text(row, width, self.no_verdict)
+            text.truncate(room, overflow="ellipsis")
+            options.add_option(Option(text))
+        options.highlighted = highlighted
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
