@@ -10,7 +10,6 @@ from foreign_explorer.core.policy import PolicySource, PolicyStartupError, compi
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import LaunchOptions
-from foreign_explorer.ui.model import Basis
 from foreign_explorer.ui.screens.export import ExportScreen
 from foreign_explorer.ui.screens.platforms import PlatformScreen
 from foreign_explorer.ui.widgets.image_bar import ImageBar
@@ -68,7 +67,6 @@ async def test_a_config_go_rejects_gives_no_verdict_and_no_allow_pattern_claim()
     app = ExplorerApp(LaunchOptions(source=source))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert app.view.basis is Basis.NONE
         header = plain(app.screen.query_one(VerdictHeader))
         assert f"the registry would not start: allow[0] `{GO_119_REJECTS}`" in header
         assert startup_message(source) in header
