@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
 
 from foreign_explorer.core.evaluate import Check, DescriptorVerdict, Evaluation, Reason, Verdict
 from foreign_explorer.core.manifest import Descriptor
@@ -122,3 +124,18 @@ def shown_lines(text: str) -> str:
 def target_name(profile: Profile) -> str:
     """`distribution-2.8`: the name README and the CLI use (`--target`)."""
     return profile.name
+
+
+def lines_needed(text: Text, width: int) -> int:
+    """How many rows `text` takes when wrapped to `width` (as a widget would draw it)."""
+    if width <= 0:
+        return 0
+    from rich.console import Console
+
+    console = _MEASURE.get(width)
+    if console is None:
+        console = _MEASURE[width] = Console(width=width, file=None, legacy_windows=False)
+    return len(text.wrap(console, width))
+
+
+_MEASURE: dict[int, Any] = {}

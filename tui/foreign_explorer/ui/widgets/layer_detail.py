@@ -16,6 +16,7 @@ from foreign_explorer.ui.text import (
     badges,
     check_description,
     group_digits,
+    lines_needed,
     mark,
     shown,
 )
@@ -55,9 +56,11 @@ class LayerDetail(Widget):
     def show(self, view: ExplorerView) -> None:
         before = self._shown()
         self._view = view
-        # Most keystrokes leave the selected layer's verdict as it was: skip the layout pass.
+        # Most keystrokes leave the selected layer's verdict as it was: no refresh at all; and
+        # a new text of as many rows is a repaint, not a layout pass of the whole screen.
         if self._shown() != before:
-            self.refresh(layout=True)
+            rows = lines_needed(self.render(), self.size.width)
+            self.refresh(layout=rows != self.size.height)
 
     def _shown(self) -> tuple[object, ...]:
         view = self._view

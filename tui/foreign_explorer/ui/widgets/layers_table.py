@@ -71,7 +71,7 @@ class VerdictCells:
     verdict: str
     ok: bool
     differs: str
-    # "pass"/"fail" colours; "dim" for verdicts of the last startable policy or none at all.
+    # "pass"/"fail" colours; "dim" when there is no verdict at all.
     tone: str = ""
 
 
@@ -91,7 +91,9 @@ def _cells(
         return VerdictCells(checks_shown, NO_VERDICT, False, "", "dim")
     ok = kind is Verdict.OK
     differs = f"{DIFFERS}{mark(other is Verdict.OK)}" if other is not None else ""
-    tone = ("pass" if ok else "fail") if basis is Basis.CURRENT else "dim"
+    # Verdicts of the last startable policy keep their colours (the pane's title says whose
+    # they are): a pattern typed through an invalid state must not repaint every row twice.
+    tone = "pass" if ok else "fail"
     return VerdictCells(checks_shown, f"{mark(ok)} {VERDICT_WORDS[kind]}", ok, differs, tone)
 
 

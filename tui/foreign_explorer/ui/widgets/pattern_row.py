@@ -18,7 +18,7 @@ from foreign_explorer.core.goregex import GoRegexpError, compile_go
 from foreign_explorer.core.lint import MATCHES_NONE, LintWarning, Outcome
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.ui.guard import Guarded
-from foreign_explorer.ui.text import FAIL, shown, window
+from foreign_explorer.ui.text import FAIL, lines_needed, shown, window
 
 
 class GoPatternValidator(Validator):
@@ -55,8 +55,12 @@ class PatternError(Widget):
             self.pattern = pattern
             return
         self.pattern, self.error = pattern, error
-        self.display = error is not None
-        self.refresh(layout=True)
+        if (error is not None) != self.display:
+            self.display = error is not None
+            self.refresh(layout=True)
+            return
+        # While a pattern stays invalid, each keystroke changes the text, rarely its height.
+        self.refresh(layout=lines_needed(self.render(), self.size.width) != self.size.height)
 
     def render(self) -> Text:
         error = self.error
@@ -119,11 +123,13 @@ class LintLines(Widget):
         # Only on change: each refresh costs a layout pass, and this runs on every keystroke.
         if warnings == self.warnings:
             return
+        was_shown = bool(self.warnings)
         self.warnings = warnings
         self.display = bool(warnings)
         tip = "\n\n".join(f"{w.where}: {shown(w.message)}" for w in warnings)
         self.tooltip = Text(tip) if tip else None
-        self.refresh(layout=True)
+        rows = len(self.render().plain.split("\n")) if warnings else 0
+        self.refresh(layout=was_shown != bool(warnings) or rows != self.size.height)
 
     def render(self) -> Text:
         text = Text()
