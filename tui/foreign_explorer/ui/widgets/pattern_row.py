@@ -178,6 +178,23 @@ class PatternInput(Input):
     class RemoveEmpty(Message):
         pass
 
+    _typing = False
+
+    def _watch_value(self, value: str) -> None:
+        # Textual's Input re-lays out the whole screen on every keystroke (its virtual width
+        # follows the text). This field has a fixed size, so a repaint is enough: half of a
+        # keystroke's cost at 500 layers.
+        self._typing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._typing = False
+
+    def refresh(self, *regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def]
+        return super().refresh(
+            *regions, repaint=repaint, layout=layout and not self._typing, recompose=recompose
+        )
+
     def action_leave(self) -> None:
         self.post_message(self.Leave())
 
