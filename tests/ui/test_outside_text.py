@@ -153,3 +153,16 @@ async def test_a_platform_field_with_controls_is_drawn_escaped(
         await pilot.pause()
         assert "amd64[/x]" in screen_text(app)
         survived(app)
+
+
+async def test_a_config_pattern_with_controls_is_drawn_with_stand_ins_and_escaped_below() -> None:
+    pattern = "^https://x\x1b]0;pwned\x07\u202e"
+    app = ExplorerApp(LaunchOptions(source=PolicySource(allow=(pattern,))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "^https://x␛]0;pwned␇�" in text
+        note = str(app.screen.query_one(".pattern-note").render())
+        assert note == "holds control characters: ^https://x\\x1b]0;pwned\\x07\\u202e"
+        assert app.state.source.allow == (pattern,)
+        assert not has_raw_controls(app)

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label
 
 from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 
 class OpenScreen(Guarded, ModalScreen[str | None]):
@@ -27,7 +28,7 @@ class OpenScreen(Guarded, ModalScreen[str | None]):
                 Text("Open an image: a reference, oci:DIR[:TAG], or a manifest file's path"),
                 classes="question",
             )
-            yield Input(
+            yield VisibleInput(
                 self.initial,
                 id="reference",
                 placeholder="mcr.microsoft.com/windows/nanoserver:ltsc2022",

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label
 
 from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 DEFAULT_NAME = "validation-snippet.yml"
 
@@ -32,7 +33,7 @@ class SaveAsScreen(Guarded, ModalScreen[str | None]):
                 Text(f"Save {self.what} as (a file that exists is never replaced without asking)"),
                 classes="question",
             )
-            yield Input(self.suggestion, id="path", placeholder="path/to/snippet.yml")
+            yield VisibleInput(self.suggestion, id="path", placeholder="path/to/snippet.yml")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")

@@ -8,9 +8,10 @@ from textual.message import Message
 from textual.widgets import Input
 
 from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 
-class FilterBar(Guarded, Input):
+class FilterBar(Guarded, VisibleInput):
     """Substring filter over what a row shows, its full digest and its URLs."""
 
     BINDINGS = [

@@ -17,8 +17,10 @@ from textual.widgets import Button, Input, Label
 from foreign_explorer.core.goregex import GoRegexpError, compile_go
 from foreign_explorer.core.lint import MATCHES_NONE, LintWarning, Outcome
 from foreign_explorer.core.profiles import GoVersion
+from foreign_explorer.core.visible import is_visible
 from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.text import FAIL, lines_needed, shown, window
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 
 class GoPatternValidator(Validator):
@@ -152,7 +154,7 @@ class LintLines(Widget):
         return text
 
 
-class PatternInput(Input):
+class PatternInput(VisibleInput):
     """The text field; Esc or Enter hand the keyboard back to the layers."""
 
     BINDINGS = [
@@ -306,6 +308,8 @@ class PatternRow(Guarded, Vertical):
             text = "type a pattern; Esc leaves, Backspace removes"
         elif not self._value:
             text = "empty pattern (as started with): it matches every URL"
+        elif not is_visible(self._value):
+            text = f"holds control characters: {shown(self._value)}"
         else:
             text = ""
         if text != self._note:
