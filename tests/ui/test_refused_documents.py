@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -17,7 +18,8 @@ from foreign_explorer.ui.model import EntryStatus
 from foreign_explorer.ui.widgets.layer_detail import LayerDetail
 from foreign_explorer.ui.widgets.push_preview import PushPreview
 from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
-from tests.ui.builders import docker_manifest, foreign_layer, plain_layer
+from tests.servers.scripted import Reply, ScriptedServer, routes
+from tests.ui.builders import DOCKER_MANIFEST, docker_manifest, foreign_layer, plain_layer
 
 
 def urls_as_a_string() -> bytes:
@@ -102,3 +104,21 @@ async def test_a_manifest_error_without_an_answer_shows_its_message(
         assert "✗ unreadable: no answer known" in header
         push = app.screen.query_one(PushPreview).text().plain
         assert "the registry would refuse it: unreadable: no answer known" in push
+
+
+async def test_a_fetched_manifest_the_decoder_rejects_is_refused_not_failed() -> None:
+    # A registry never serves such a manifest (it refuses the push): a scripted one does.
+    data = urls_as_a_string()
+    error = decoder_error(data)
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    headers = (("Content-Type", DOCKER_MANIFEST), ("Docker-Content-Digest", digest))
+    handler = routes({"/v2/": Reply(200, b"{}"), "/v2/a/manifests/b": Reply(200, data, headers)})
+    with ScriptedServer(handler) as server:
+        options = LaunchOptions(references=(f"{server.netloc}/a:b",), plain_http=True)
+        app = ExplorerApp(options)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.state.entry.status is EntryStatus.REFUSED
+            header = str(app.screen.query_one(VerdictHeader).render())
+            assert f"✗ push → 400 Bad Request: manifest invalid: {error.message}" in header
