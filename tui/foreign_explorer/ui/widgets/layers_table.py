@@ -78,16 +78,19 @@ class VerdictCells:
 def verdict_cells(
     verdict: DescriptorVerdict, other: DescriptorVerdict | None, basis: Basis = Basis.CURRENT
 ) -> VerdictCells:
-    return _cells(verdict.checks, verdict.verdict, other.verdict if other else None, basis)
+    return _cells(
+        verdict.checks, verdict.verdict, other.verdict if other else None, basis is Basis.NONE
+    )
 
 
 @lru_cache(maxsize=256)
 def _cells(
-    checks: tuple[Check, ...], kind: Verdict, other: Verdict | None, basis: Basis
+    checks: tuple[Check, ...], kind: Verdict, other: Verdict | None, no_verdict: bool
 ) -> VerdictCells:
-    """One shared cells object per combination: a row costs a lookup, not a verdict object."""
+    """One shared cells object per combination (so identity says "unchanged"): a row costs a
+    lookup, not a verdict object."""
     checks_shown = "+".join(c.value for c in checks) or "none"
-    if basis is Basis.NONE:
+    if no_verdict:
         return VerdictCells(checks_shown, NO_VERDICT, False, "", "dim")
     ok = kind is Verdict.OK
     differs = f"{DIFFERS}{mark(other is Verdict.OK)}" if other is not None else ""
@@ -270,7 +273,7 @@ class LayersTable(Guarded, DataTable):
                 evaluation.checks(p),
                 kind,
                 other[p] if other is not None and p in differs else None,
-                view.basis,
+                view.basis is Basis.NONE,
             )
             for p, kind in enumerate(evaluation.kinds)
         }
