@@ -162,9 +162,8 @@ def main() -> int:
                 many_layers(args.layers).replace(b'"size": 831', f'"size": {831 + number}'.encode())
             )
             many.append(path)
-        print(
-            f"keystroke in a pattern to repainted terminal, {COLUMNS}x{ROWS} pty (target p95 < 50 ms)"
-        )
+        size = f"{COLUMNS}x{ROWS}"
+        print(f"keystroke in a pattern to repainted terminal, {size} pty (target p95 < 50 ms)")
         for title, files in (
             (f"1 image, {args.layers} layers", [one]),
             (f"{args.images} images open, {args.layers} layers each", many),

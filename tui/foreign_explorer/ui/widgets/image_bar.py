@@ -45,11 +45,15 @@ class ImageBar(Guarded, OptionList):
         shown = (view.summaries, view.state.current)
         if shown != self._shown:
             current = view.state.current
+            lines = [self._line(s, i == current) for i, s in enumerate(view.summaries)]
             with self.prevent(OptionList.OptionHighlighted):
-                self.clear_options()
-                self.add_options(
-                    Option(self._line(s, i == current)) for i, s in enumerate(view.summaries)
-                )
+                if len(lines) == self.option_count:
+                    # One line each, as many as before: a repaint, not a new layout.
+                    for index, line in enumerate(lines):
+                        self.replace_option_prompt_at_index(index, line)
+                else:
+                    self.clear_options()
+                    self.add_options(Option(line) for line in lines)
                 self.highlighted = current if view.summaries else None
             self._shown = shown
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -126,6 +127,7 @@ class LayersTable(Guarded, DataTable):
         self._signature: tuple[object, ...] | None = None
         self._cells: dict[int, VerdictCells] = {}
         self._cells_key: tuple[object, object] | None = None
+        self._width = 0
         self._static_widths: tuple[object, dict[str, int]] = (None, {})
         self.visible_positions: tuple[int, ...] = ()
 
@@ -210,8 +212,10 @@ class LayersTable(Guarded, DataTable):
         verdict = Text(f" {cells.verdict}", style=styles[cells.tone or "pass"])
         return [Text(f" {cells.checks}"), verdict, Text(f" {cells.differs}", styles["differs"])]
 
-    def on_resize(self) -> None:
-        if self._view is not None:
+    def on_resize(self, event: events.Resize) -> None:
+        # Only the width decides the columns; a taller or shorter table keeps its rows.
+        if self._view is not None and event.size.width != self._width:
+            self._width = event.size.width
             self._signature = None
             self.show(self._view)
 
