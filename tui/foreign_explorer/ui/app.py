@@ -187,7 +187,9 @@ class ExplorerApp(Guarded, App[None]):
             return False
         if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
             error = error.error
-        type(self).reported.append(error)
+        reported = type(self).reported
+        reported.append(error)
+        del reported[:-100]  # a render that keeps failing must not grow it without bound
         summary = f"{type(error).__name__}: {error}"
         details = "".join(traceback.format_exception(error))
         self._problem = ("internal error", summary, details)

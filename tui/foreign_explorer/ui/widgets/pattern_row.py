@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from foreign_explorer.core.goregex import GoRegexpError, compile_go
-from foreign_explorer.core.lint import MATCHES_NONE, LintWarning, Outcome
+from foreign_explorer.core.lint import MATCHES_NONE, TITLES, LintWarning, Outcome
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.core.visible import is_visible
 from foreign_explorer.ui.guard import Guarded
@@ -94,6 +94,9 @@ def warning_line(warning: LintWarning) -> tuple[str, str]:
     if warning.code == MATCHES_NONE:
         # The title alone beside "passes <url>" reads as a contradiction: say why it passes.
         return warning.message, f"e.g. {warning.example}"
+    if warning.code not in TITLES or not warning.claims:
+        # A finding without a URL to prove it (a config key the registry ignores, say).
+        return warning.message, warning.example or ""
     first, *others = warning.claims
     verb = "passes" if first.outcome is Outcome.ACCEPTED else "rejected"
     if not others:
@@ -140,9 +143,10 @@ class LintLines(Widget):
         width = max(self.content_size.width, 20)
         for number, warning in enumerate(self.warnings):
             title, rest = warning_line(warning)
-            head = f"⚠ {title}:"
+            head = f"⚠ {title}:" if rest else f"⚠ {title}"
             # Words (and URLs) whole where they fit: no break at a URL's hyphens.
-            lines = textwrap.wrap(shown(f"{head} {rest}"), width=width, break_on_hyphens=False)
+            line_text = shown(f"{head} {rest}" if rest else head)
+            lines = textwrap.wrap(line_text, width=width, break_on_hyphens=False)
             for k, line in enumerate(lines):
                 if number or k:
                     text.append("\n")

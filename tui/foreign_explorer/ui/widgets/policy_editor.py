@@ -116,9 +116,14 @@ class PolicyEditor(Guarded, VerticalScroll):
     def _show_warnings(self, warnings: tuple[LintWarning, ...]) -> None:
         """Each warning under its pattern; those about the policy as a whole under the lists."""
         by_pattern: dict[tuple[str, int], list[LintWarning]] = {}
+        wide: list[LintWarning] = []
         for warning in warnings:
-            if warning.index is not None:
+            # About one allow or deny pattern: under it. Anything else (the policy as a whole,
+            # config keys the registry ignores, other settings): one line under the lists.
+            if warning.index is not None and warning.list_name in LISTS:
                 by_pattern.setdefault((warning.list_name, warning.index), []).append(warning)
+            else:
+                wide.append(warning)
         for name in LISTS:
             # Pending rows (added, still empty) are not in the policy: they do not count.
             index = 0
@@ -128,8 +133,7 @@ class PolicyEditor(Guarded, VerticalScroll):
                     continue
                 row.show_warnings(tuple(by_pattern.get((name, index), ())))
                 index += 1
-        wide = tuple(w for w in warnings if w.index is None)
-        self.query_one("#policy-warnings", LintLines).show(wide)
+        self.query_one("#policy-warnings", LintLines).show(tuple(wide))
 
     def _startup_text(self, error: PolicyStartupError | PolicyUnsupported) -> str:
         if isinstance(error, PolicyUnsupported):
