@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# As `foreign-explorer` runs the app (ui/launch.py), before Textual is imported; the start-up
+# subprocess inherits it.
+from foreign_explorer.ui.launch import FRAMES_PER_SECOND  # noqa: E402
+
+os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
 
 FIRST_PAINT = """
 import time

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import tempfile
@@ -21,7 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.ui.builders import target_sensitive_manifest, windows_linux_layout  # noqa: E402
+from tests.ui.builders import (  # noqa: E402
+    docker_manifest,
+    foreign_layer,
+    plain_layer,
+    target_sensitive_manifest,
+    windows_linux_layout,
+)
 
 from foreign_explorer.core.policy import PolicySource  # noqa: E402
 from foreign_explorer.ui.app import ExplorerApp  # noqa: E402
@@ -30,6 +37,16 @@ from foreign_explorer.ui.launch import FileInput, LaunchOptions  # noqa: E402
 MCR = r"^https://mcr\.microsoft\.com/"
 WIDE = (120, 40)
 NARROW = (80, 24)
+SMALL = (60, 20)
+
+
+def urls_a_string() -> bytes:
+    """A manifest whose layers[1].urls is a string: Go's decoder refuses it."""
+    doc = json.loads(docker_manifest([foreign_layer(), plain_layer("a")]))
+    doc["layers"][1]["urls"] = "https://example.com/x"
+    return json.dumps(doc).encode()
+
+
 PNG_FONT = "DejaVu Sans Mono"
 
 
@@ -78,6 +95,30 @@ SHOTS = [
         "09-lint-warnings",
         "an unanchored pattern: warnings, each with a URL the registry would accept",
         ["a", *"mcr.microsoft.com", "escape"],
+    ),
+    Shot(
+        "10-registry-would-not-start",
+        "a pattern the registry cannot start with: no push verdict, check's words",
+        ["a", *MCR, "escape", "a", *"a{1001}"],
+        size=NARROW,
+    ),
+    Shot(
+        "11-small-60x20",
+        "60 x 20: the verdict line, the verdict column and the push line stay",
+        ["down", "down", "slash", *"diff", "enter"],
+        size=SMALL,
+    ),
+    Shot(
+        "12-refused-manifest",
+        "a manifest the registry's decoder refuses: its 400, as check says it",
+        size=NARROW,
+        options=lambda: LaunchOptions(files=(FileInput("urls-a-string.json", urls_a_string()),)),
+    ),
+    Shot(
+        "13-export-60x20",
+        "export at 60 x 20: Copy focused, keys in the footer",
+        ["a", *MCR, "escape", "e"],
+        size=SMALL,
     ),
 ]
 

@@ -19,7 +19,7 @@ from foreign_explorer.core.profiles import DISTRIBUTION_2_8
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.screens.confirm import ConfirmScreen
-from foreign_explorer.ui.screens.export import ExportScreen
+from foreign_explorer.ui.screens.export import FORM_INFO, ExportScreen
 from foreign_explorer.ui.screens.save_as import SaveAsScreen
 
 MCR = r"^https://mcr\.microsoft\.com/"
@@ -48,7 +48,7 @@ async def test_export_shows_the_yaml_snippet_of_the_typed_policy() -> None:
         screen = await _type_policy_and_export(pilot)
         assert screen.snippet == EXPECTED
         assert str(screen.query_one("#snippet").render()).rstrip("\n") == EXPECTED.rstrip("\n")
-        assert "1 of 1 open images push (mirror) cleanly" in str(
+        assert "1 of 1 open images would push (or mirror)" in str(
             screen.query_one(".summary").render()
         )
 
@@ -174,7 +174,7 @@ async def test_f_cycles_through_every_form_and_the_shown_text_follows() -> None:
             ("config", config_document(MCR_SOURCE), "A whole config.yml"),
             ("env", env_text(MCR_SOURCE), "Environment variables"),
             ("helm", helm_values(MCR_SOURCE), "Helm chart"),
-            ("snippet", EXPECTED, "Merge into the registry's config.yml"),
+            ("snippet", EXPECTED, FORM_INFO["snippet"][1]),
         ]
         for form, text, title in expected:
             await pilot.press("f")

@@ -64,14 +64,14 @@ async def test_the_command_palette_offers_every_explorer_action() -> None:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for key, _id in ISSUE_KEYS.items():
             binding = next(b for b in ExplorerApp.BINDINGS if b.key == key)
-            assert binding.tooltip in titles
+            assert f"{binding.description} ({binding.key_display or binding.key})" in titles
 
 
 async def test_palette_command_runs_the_action() -> None:
     app = ExplorerApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        command = next(c for c in app.get_system_commands(app.screen) if "Switch" in c.title)
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Target (t)")
         command.callback()
         await pilot.pause()
         assert app.state.profile.name == "distribution-3"
@@ -83,7 +83,7 @@ async def test_retry_is_offered_only_for_a_failed_image() -> None:
         await pilot.pause()
         assert app.check_action("retry", ()) is False
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Load the failed image again" not in titles
+        assert "Retry (r)" not in titles
 
 
 async def test_q_quits() -> None:

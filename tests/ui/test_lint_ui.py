@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from foreign_explorer.core.lint import DENY_ONLY, MATCHES_NONE, UNANCHORED, UNESCAPED_DOT
+from foreign_explorer.core.lint import (
+    DENY_ONLY,
+    MATCHES_NONE,
+    UNANCHORED,
+    UNESCAPED_DOT,
+    LintWarning,
+)
 from foreign_explorer.core.policy import PolicySource
 from foreign_explorer.ui import loading
 from foreign_explorer.ui.app import ExplorerApp
@@ -163,3 +169,23 @@ def test_the_lint_sees_the_urls_of_every_open_image() -> None:
     view = explorer.derive(replace(state, source=PolicySource(allow=(r"^https://c\.example/",))))
     assert MATCHES_NONE in {w.code for w in view.warnings}
     assert explorer.suggest(state).patterns == (r"^https://a\.example/", r"^https://b\.example/")
+
+
+async def test_a_policy_level_finding_without_a_pattern_is_one_line_under_the_lists() -> None:
+    app = ExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        finding = LintWarning(
+            code="config-key-ignored",
+            list_name="config",
+            index=None,
+            pattern=None,
+            message="validation.manifests.indexes is not read by distribution-2.8",
+            example="",
+            claims=(),
+        )
+        app.apply(app.state)
+        app.main.query_one("#policy").show(replace(app.view, warnings=(finding,)))
+        await pilot.pause()
+        text = " ".join(str(app.main.query_one("#policy-warnings", LintLines).render()).split())
+        assert text == "⚠ validation.manifests.indexes is not read by distribution-2.8"

@@ -44,7 +44,7 @@ async def test_push_preview_shows_the_registry_body_byte_for_byte() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         body = app.view.evaluation.response.body.decode().rstrip("\n")
-        shown = plain(app.screen.query_one(PushPreview))
+        shown = app.screen.query_one(PushPreview).text().plain
         assert shown.startswith("✗ HTTP 500 Internal Server Error")
         assert body in shown
         assert '"code":"MANIFEST_BLOB_UNKNOWN"' in body
@@ -69,7 +69,7 @@ async def test_typing_the_mcr_pattern_flips_layer_0_to_pass_and_the_push_to_201(
         assert app.state.source.allow == (MCR,)
         assert table_row(app, LAYER_0)[6] == "✓ pass"
         assert "push → 201 Created" in plain(app.screen.query_one(VerdictHeader))
-        assert plain(app.screen.query_one(PushPreview)).startswith("✓ HTTP 201 Created")
+        assert app.screen.query_one(PushPreview).text().plain.startswith("✓ HTTP 201 Created")
 
 
 async def test_every_keystroke_re_evaluates_without_enter() -> None:
@@ -190,17 +190,23 @@ async def test_a_new_empty_pattern_is_not_yet_part_of_the_policy() -> None:
         assert not app.screen.query(PatternRow)
 
 
-async def test_a_pattern_emptied_after_typing_is_the_empty_pattern_and_says_so() -> None:
+async def test_a_pattern_emptied_after_typing_is_left_out_and_says_so() -> None:
     app = ExplorerApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("a", "x", "backspace")
         await pilot.pause()
-        assert app.state.source.allow == ("",)
+        assert app.state.source.allow == ()
+        assert app.view.evaluation.response.status == 500
+        assert "left out of the policy" in str(app.screen.query_one(".pattern-note").render())
+
+
+async def test_an_empty_pattern_from_the_start_up_policy_counts_and_says_so() -> None:
+    app = ExplorerApp(LaunchOptions(source=PolicySource(allow=("",))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
         assert app.view.evaluation.response.status == 201
-        assert "empty pattern: it matches every URL" in str(
-            app.screen.query_one(".pattern-note").render()
-        )
+        assert "it matches every URL" in str(app.screen.query_one(".pattern-note").render())
 
 
 async def test_backspace_in_an_empty_pattern_removes_it() -> None:

@@ -79,9 +79,9 @@ def test_a_file_index_shows_the_index_itself_and_lists_unfetched_children() -> N
     assert view.mirrors_cleanly is None
 
 
-def test_an_unreadable_file_is_a_failed_entry_not_an_exception() -> None:
+def test_an_unreadable_file_is_a_refused_entry_not_an_exception() -> None:
     entry = load_bytes(1, "bad.json", b"{not json")
-    assert entry.status is EntryStatus.FAILED
+    assert entry.status is EntryStatus.REFUSED
     assert entry.error and "\n" not in entry.error
 
 

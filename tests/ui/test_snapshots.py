@@ -1,4 +1,5 @@
-"""SVG snapshots of the main states (pytest-textual-snapshot; `--snapshot-update` to accept)."""
+"""SVG snapshots of the main states at 60x20, 80x24 and 120x40 (pytest-textual-snapshot;
+`--snapshot-update` to accept a change after looking at it)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,75 @@ import pytest
 from foreign_explorer.core.policy import PolicySource
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import FileInput, LaunchOptions
-from tests.ui.builders import target_sensitive_manifest, windows_linux_layout
+from tests.ui.builders import (
+    docker_manifest,
+    foreign_layer,
+    plain_layer,
+    target_sensitive_manifest,
+    windows_linux_layout,
+)
 
 MCR = r"^https://mcr\.microsoft\.com/"
 WIDE = (120, 40)
 NARROW = (80, 24)
+SIZES = [pytest.param((60, 20), id="60x20"), pytest.param(NARROW, id="80x24"),
+         pytest.param(WIDE, id="120x40")]  # fmt: skip
 
 
-def test_sample_as_opened(snap_compare) -> None:
-    assert snap_compare(ExplorerApp(), terminal_size=WIDE)
+def two_failing_layers() -> bytes:
+    return docker_manifest(
+        [
+            foreign_layer("https://one.example.com/" + "a" * 120),
+            foreign_layer("https://two.example.com/" + "b" * 120),
+            plain_layer("c"),
+        ]
+    )
+
+
+async def loaded(pilot) -> None:
+    """Wait for the references to load (an OCI layout is read in a worker)."""
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sample(snap_compare, size) -> None:
+    assert snap_compare(ExplorerApp(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_policy_the_registry_cannot_start_with(snap_compare, size) -> None:
+    press = ["a", *MCR, "escape", "a", *"a{1001}"]
+    assert snap_compare(ExplorerApp(), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filter_with_selection(snap_compare, size) -> None:
+    press = ["down", "down", "slash", *"diff", "enter", "down"]
+    assert snap_compare(ExplorerApp(), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_export_modal(snap_compare, size) -> None:
+    assert snap_compare(ExplorerApp(), press=["a", *MCR, "escape", "e"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_platform_picker(
+    snap_compare, size, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative layout path keeps the machine's temporary directory out of the snapshot.
+    windows_linux_layout(tmp_path / "layout")
+    monkeypatch.chdir(tmp_path)
+    app = ExplorerApp(LaunchOptions(references=("oci:layout:latest",)))
+    assert snap_compare(app, press=["p"], terminal_size=size, run_before=loaded)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_long_push_response(snap_compare, size) -> None:
+    app = ExplorerApp(LaunchOptions(files=(FileInput("two-failing.json", two_failing_layers()),)))
+    assert snap_compare(app, terminal_size=size)
 
 
 def test_sample_after_typing_the_mcr_allow_pattern(snap_compare) -> None:
@@ -28,26 +89,19 @@ def test_pattern_go_rejects_with_its_error_and_caret(snap_compare) -> None:
     assert snap_compare(ExplorerApp(), press=["a", *"^https://(?=x", "escape"], terminal_size=WIDE)
 
 
+def test_config_go_rejects_gives_no_verdict(snap_compare) -> None:
+    app = ExplorerApp(LaunchOptions(source=PolicySource(allow=("(?<x>y)",))))
+    assert snap_compare(app, terminal_size=NARROW)
+
+
 def test_lint_warnings_under_an_unanchored_pattern(snap_compare) -> None:
     press = ["a", *"mcr.microsoft.com", "escape"]
     assert snap_compare(ExplorerApp(), press=press, terminal_size=WIDE)
 
 
-def test_sample_at_80_by_24(snap_compare) -> None:
-    assert snap_compare(ExplorerApp(), terminal_size=NARROW)
-
-
 def test_policy_at_80_by_24(snap_compare) -> None:
     app = ExplorerApp(LaunchOptions(source=PolicySource(allow=(MCR,), deny=("^http://",))))
     assert snap_compare(app, terminal_size=NARROW)
-
-
-def test_export_modal(snap_compare) -> None:
-    assert snap_compare(ExplorerApp(), press=["a", *MCR, "escape", "e"], terminal_size=WIDE)
-
-
-def test_filter_on_foreign(snap_compare) -> None:
-    assert snap_compare(ExplorerApp(), press=["slash", *"foreign", "enter"], terminal_size=WIDE)
 
 
 def test_help_screen(snap_compare) -> None:
@@ -60,16 +114,6 @@ def test_target_difference_marker(snap_compare) -> None:
     assert snap_compare(app, terminal_size=WIDE)
 
 
-def test_platform_picker(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A relative layout path keeps the machine's temporary directory out of the snapshot.
-    windows_linux_layout(tmp_path / "layout")
-    monkeypatch.chdir(tmp_path)
-    app = ExplorerApp(LaunchOptions(references=("oci:layout:latest",)))
-
-    async def loaded(pilot) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(app, press=["p"], terminal_size=WIDE, run_before=loaded)
+def test_whole_push_response_modal(snap_compare) -> None:
+    app = ExplorerApp(LaunchOptions(files=(FileInput("two-failing.json", two_failing_layers()),)))
+    assert snap_compare(app, press=["b"], terminal_size=NARROW)

@@ -33,7 +33,7 @@ async def test_t_switches_to_distribution_3_and_back() -> None:
         await pilot.press("t")
         await pilot.pause()
         assert app.state.profile == DISTRIBUTION_3
-        assert "target: distribution 3.1" in str(app.screen.query_one(VerdictHeader).render())
+        assert "target: distribution-3" in str(app.screen.query_one(VerdictHeader).render())
         assert app.view.evaluation.response.status == 500
         await pilot.press("t")
         await pilot.pause()
@@ -48,9 +48,9 @@ async def test_layers_whose_verdict_differs_between_targets_are_marked() -> None
         assert differs_cell(app, 1) == "≠✗"
         assert differs_cell(app, 2) == ""
         header = str(app.screen.query_one(VerdictHeader).render())
-        assert "≠ 1 descriptor differs on distribution 3.1" in header
+        assert "≠ 1 descriptor differs on distribution-3" in header
         detail = str(app.screen.query_one(LayerDetail).render())
-        assert "≠ on distribution 3.1: ✗ invalid digest" in detail
+        assert "≠ on distribution-3: ✗ invalid digest" in detail
         await pilot.press("t")
         await pilot.pause()
         assert differs_cell(app, 1) == "≠✓"
@@ -64,7 +64,7 @@ async def test_the_sample_is_judged_alike_by_both_targets() -> None:
 
 
 async def test_switching_target_rechecks_patterns_under_that_go_version() -> None:
-    # Go 1.22 added (?<name>...); distribution 2.8 (Go 1.19) rejects it, 3.x accepts it.
+    # Go 1.22 added (?<name>...); distribution-2.8 (Go 1.19) rejects it, 3.x accepts it.
     app = ExplorerApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -192,6 +192,18 @@ class Evaluation:
             )
         )
 
+    def descriptor(self, position: int) -> DescriptorVerdict:
+        """One descriptor's verdict without building the others' (a screen shows one)."""
+        if "descriptors" in self.__dict__:
+            return self.descriptors[position]
+        prepared = self.prepared.descriptors[position]
+        checks = _checks_now(self, position)
+        return _descriptor_verdict(prepared, self.kinds[position], self.policy, {}, checks)
+
+    def checks(self, position: int) -> tuple[Check, ...]:
+        """What the registry checks for one descriptor under this policy (cheap)."""
+        return _checks_now(self, position)
+
     @property
     def failing(self) -> tuple[DescriptorVerdict, ...]:
         return tuple(d for d in self.descriptors if not d.ok)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -10,21 +11,29 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.export import config_snippet
 from foreign_explorer.core.policy import PolicyUnsupported
 from foreign_explorer.core.profiles import get_profile
 from foreign_explorer.ui import loading
+from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.messages import HistoryLoaded, ImageFailed, ImageLoaded
-from foreign_explorer.ui.model import EntryStatus, Explorer, ExplorerState, ExplorerView, ImageEntry
+from foreign_explorer.ui.model import (
+    EntryStatus,
+    Explorer,
+    ExplorerState,
+    ExplorerView,
+    ImageEntry,
+)
 from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.error_details import ErrorDetailsScreen
 from foreign_explorer.ui.screens.export import ExportScreen
@@ -32,13 +41,34 @@ from foreign_explorer.ui.screens.help import HelpScreen
 from foreign_explorer.ui.screens.main import MainScreen
 from foreign_explorer.ui.screens.open_reference import OpenScreen
 from foreign_explorer.ui.screens.platforms import PlatformScreen
+from foreign_explorer.ui.screens.response import ResponseScreen
+from foreign_explorer.ui.text import shown, shown_lines
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
 from foreign_explorer.ui.widgets.image_bar import ImageBar
 from foreign_explorer.ui.widgets.layers_table import LayersTable
 from foreign_explorer.ui.widgets.pattern_row import PatternInput
 from foreign_explorer.ui.widgets.policy_editor import PolicyEditor
+from foreign_explorer.ui.widgets.push_preview import push_text
 
 ClientFactory = Callable[[LaunchOptions], Any]
+
+# Context keys pressed where they do not apply: (their action, what to say instead).
+NOT_APPLICABLE = {
+    "r": ("retry", "r loads a failed image again: the shown image did not fail"),
+    "exclamation_mark": (
+        "error_details",
+        "! shows what went wrong: nothing has (no failed load, no internal error)",
+    ),
+    "left_square_bracket": (
+        "cycle_image",
+        "[ and ] switch between open images: only one is open (o opens another)",
+    ),
+    "right_square_bracket": (
+        "cycle_image",
+        "[ and ] switch between open images: only one is open (o opens another)",
+    ),
+    "x": ("close_image", "x closes an image when more than one is open: this is the only one"),
+}
 
 
 def registry_client(options: LaunchOptions) -> Any:
@@ -51,7 +81,7 @@ def registry_client(options: LaunchOptions) -> Any:
     )
 
 
-class ExplorerApp(App[None]):
+class ExplorerApp(Guarded, App[None]):
     """foreign-explorer: see why a registry rejects foreign layers, and fix the policy live."""
 
     TITLE = "foreign-explorer"
@@ -65,26 +95,34 @@ class ExplorerApp(App[None]):
         Binding("s", "suggest", "Suggest", id="suggest", show=False,
                 tooltip="Suggest allow patterns from these layers' URLs"),
         Binding("e", "export", "Export", id="export",
-                tooltip="Show the policy as a config.yml snippet to copy or save"),
+                tooltip="The policy as config.yml, environment or Helm values, to copy or save"),
         Binding("p", "platforms", "Platform", id="platforms",
                 tooltip="Pick a platform of a multi-arch image"),
         Binding("t", "switch_target", "Target", id="switch_target",
-                tooltip="Switch between distribution 2.8 and 3.x"),
+                tooltip="Switch between distribution-2.8 and distribution-3"),
         Binding("slash", "filter", "Filter", id="filter", key_display="/",
                 tooltip="Filter the layers as you type"),
+        Binding("b", "response", "Response", id="response", show=False,
+                tooltip="Show the whole push response, to read or copy"),
         Binding("question_mark", "help", "Help", id="help", key_display="?",
                 tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave foreign-explorer"),
         Binding("o", "open", "Open", id="open", show=False,
                 tooltip="Open another image: a reference, oci:DIR or a file"),
+        Binding("x", "close_image", "Close image", id="close_image", show=False,
+                tooltip="Close the shown image (when more than one is open)"),
         Binding("r", "retry", "Retry", id="retry", tooltip="Load the failed image again"),
         Binding("exclamation_mark", "error_details", "Details", id="error_details",
-                key_display="!", tooltip="What went wrong loading the image"),
+                key_display="!", tooltip="What went wrong: a failed load or an internal error"),
+        Binding("left_square_bracket", "cycle_image(-1)", "Prev image", id="previous_image",
+                key_display="[", tooltip="Show the previous open image"),
         Binding("right_square_bracket", "cycle_image(1)", "Next image", id="next_image",
                 key_display="]", tooltip="Show the next open image"),
-        Binding("left_square_bracket", "cycle_image(-1)", "Prev image", id="previous_image",
-                key_display="[", show=False, tooltip="Show the previous open image"),
     ]  # fmt: skip
+    # Shown in the footer only where they apply; pressed elsewhere, they say why not.
+    CONTEXT_KEYS = {"retry", "error_details", "cycle_image", "close_image"}
+    # Every error the guard turned into a notice (tests look here; the user gets `!`).
+    reported: list[BaseException] = []
 
     def __init__(
         self, options: LaunchOptions | None = None, *, client_factory: ClientFactory | None = None
@@ -100,11 +138,16 @@ class ExplorerApp(App[None]):
         self._client: Any = None
         self._next_key = 0
         self._bindings_key: tuple[bool | None, ...] = ()
+        # Errors become notices once the main screen is up (before, Textual reports them).
+        self._guarding = False
+        self._problem: tuple[str, str, str] | None = None
+        self._last_report: tuple[str, float] = ("", 0.0)
 
     # -- life cycle --------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
         await self.push_screen(MainScreen())
+        self._guarding = True
         await self.main.query_one(PolicyEditor).load(self.state.source, self.state.profile.go)
         entries = [self._file_entry(f.name, f.data) for f in self.options.files]
         if self.options.sample:
@@ -120,6 +163,68 @@ class ExplorerApp(App[None]):
     async def on_unmount(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+
+    # -- errors and notices ----------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notices are plain text, whatever the caller asks (widgets' notify passes
+        markup=True by default): they quote patterns, paths and registry messages."""
+        super().notify(
+            shown_lines(message),
+            title=shown(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def report_exception(self, error: BaseException) -> bool:
+        """Show an unexpected error as a notice (details on `!`); False: let Textual handle it."""
+        if not self._guarding or not isinstance(error, Exception) or not self.is_running:
+            return False
+        if isinstance(error, WorkerFailed) and isinstance(error.error, Exception):
+            error = error.error
+        reported = type(self).reported
+        reported.append(error)
+        del reported[:-100]  # a render that keeps failing must not grow it without bound
+        summary = f"{type(error).__name__}: {error}"
+        details = "".join(traceback.format_exception(error))
+        self._problem = ("internal error", summary, details)
+        self.refresh_bindings()
+        # A render that fails fails again on the next frame: one notice per error and second.
+        now = time.monotonic()
+        if self._last_report[0] == summary and now - self._last_report[1] < 5:
+            return True
+        self._last_report = (summary, now)
+        self.notify(
+            f"{summary}\nYour policy is kept. ! shows the details.",
+            title="internal error",
+            severity="error",
+            timeout=12,
+        )
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        if not self.report_exception(error):
+            super()._handle_exception(error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Workers run with exit_on_error=False: their failures are reported here, in one place.
+        worker = event.worker
+        # One that exits on error reaches _handle_exception already (as WorkerFailed).
+        if (
+            event.state is WorkerState.ERROR
+            and worker.error is not None
+            and not worker.exit_on_error
+        ):
+            self.report_exception(worker.error)
 
     @property
     def main(self) -> MainScreen:
@@ -147,8 +252,8 @@ class ExplorerApp(App[None]):
         self.state, self.view = state, view
         if any(isinstance(s, MainScreen) for s in self.screen_stack):
             self.main.show(view)
-            # Only what check_action looks at; refreshing on every keystroke redraws the footer.
-            bindings_key = (self.check_action("retry", ()), self.check_action("cycle_image", ()))
+            # Only what the footer depends on; refreshing on every keystroke redraws it.
+            bindings_key = tuple(self._applies(a) for a in sorted(self.CONTEXT_KEYS))
             if bindings_key != self._bindings_key:
                 self._bindings_key = bindings_key
                 self.refresh_bindings()
@@ -282,15 +387,37 @@ class ExplorerApp(App[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        entry = self.state.entry
-        failed = entry is not None and entry.status is EntryStatus.FAILED
-        if action in ("retry", "error_details"):
-            return failed
-        if action == "cycle_image":
-            return len(self.state.entries) > 1
         if action == "filter":
             # Textual does not see `/` as printable, so it would show while typing a pattern.
-            return not isinstance(self.focused, Input)
+            return not isinstance(self._main_focus(), Input)
+        if action in self.CONTEXT_KEYS:
+            # Hidden from the footer where they do nothing; pressed there, on_key says why.
+            return self._applies(action)
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        if not isinstance(self.screen, MainScreen) or isinstance(self._main_focus(), Input):
+            return
+        why = NOT_APPLICABLE.get(event.key)
+        if why is not None and not self._applies(why[0]):
+            event.stop()
+            self.notify(why[1])
+
+    def _main_focus(self) -> object:
+        """What has focus on the main screen (the palette's own input does not count)."""
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        return main.focused if main is not None else self.focused
+
+    def _applies(self, action: str) -> bool:
+        """Whether a context key does something now (the footer shows only those)."""
+        entry = self.state.entry
+        failed = entry is not None and entry.status is EntryStatus.FAILED
+        if action == "retry":
+            return failed
+        if action == "error_details":
+            return failed or self._problem is not None
+        if action in ("cycle_image", "close_image"):
+            return len(self.state.entries) > 1
         return True
 
     async def action_add_pattern(self, list_name: str) -> None:
@@ -310,7 +437,7 @@ class ExplorerApp(App[None]):
                 text = f"no allow pattern can let these URLs through: {url}: {why}"
             else:
                 text = "no layer URL the registry checks: nothing to allow"
-            self.notify(escape(text), severity="warning")
+            self.notify(text, severity="warning")
             return
         current = self.state.source.allow
         if current == suggestion.patterns:
@@ -321,9 +448,7 @@ class ExplorerApp(App[None]):
             question = f"Replace the {count} with the suggestion?\n" + "\n".join(
                 suggestion.patterns
             )
-            if not await self.push_screen_wait(
-                ConfirmScreen(escape(question), "Replace", "Keep mine")
-            ):
+            if not await self.push_screen_wait(ConfirmScreen(question, "Replace", "Keep mine")):
                 return
         source = self.state.source.with_flags(allow=suggestion.patterns)
         await self.main.query_one(PolicyEditor).load(source, self.state.profile.go)
@@ -333,11 +458,11 @@ class ExplorerApp(App[None]):
             f"verified on {self.state.profile.title}: {len(suggestion.admitted)} of {total} "
             f"layer URL{'s' if total > 1 else ''} pass"
         )
-        self.notify(escape("allow ← " + ", ".join(suggestion.patterns) + "\n" + verified))
+        self.notify("allow ← " + ", ".join(suggestion.patterns) + "\n" + verified)
         if suggestion.unfixable:
             url, why = suggestion.unfixable[0]
             self.notify(
-                escape(f"{len(suggestion.unfixable)} URL(s) still fail: {url}: {why}"),
+                f"{len(suggestion.unfixable)} URL(s) still fail: {url}: {why}",
                 severity="warning",
                 timeout=12,
             )
@@ -345,12 +470,24 @@ class ExplorerApp(App[None]):
     def action_switch_target(self) -> None:
         state = replace(self.state, profile=self.state.other_profile)
         self.apply(state)
-        self.notify(f"target: {state.profile.title} ({state.profile.go_label})")
+        profile = state.profile
+        self.notify(f"target: {profile.name} ({profile.title}, {profile.go_label})")
 
     def action_filter(self) -> None:
         bar = self.main.query_one(FilterBar)
         bar.display = True
         bar.focus()
+
+    def action_response(self) -> None:
+        view = self.view
+        text = push_text(view)
+        if view.push_known and view.evaluation is not None and view.refusal is None:
+            raw = view.evaluation.response.body.decode("utf-8", "replace")
+        else:
+            raw = text.plain
+        name = view.entry.name if view.entry is not None else "nothing loaded"
+        title = f"docker push of {shown(name)} to {view.profile.name} would get"
+        self.push_screen(ResponseScreen(title, text, raw or text.plain))
 
     def action_export(self) -> None:
         view = self.view
@@ -358,23 +495,25 @@ class ExplorerApp(App[None]):
         if view.policy_error is not None:
             blocker = view.policy_error.message
             if not isinstance(view.policy_error, PolicyUnsupported):
-                blocker = f"the registry would not start with this policy: {blocker}"
+                blocker = view.no_start_text
         accepted = sum(1 for s in view.summaries if s.accepted)
         summary = (
-            f"with this policy on {view.profile.title}: {accepted} of {len(view.summaries)} "
-            "open images push (mirror) cleanly"
+            f"With this policy on {view.profile.name}, {accepted} of {len(view.summaries)} "
+            "open images would push (or mirror) without a rejected layer."
         )
         self.push_screen(ExportScreen(config_snippet(self.state.source), summary, blocker))
 
     def action_platforms(self) -> None:
         entry = self.state.entry
         if entry is None or entry.status is not EntryStatus.READY:
-            self.notify("nothing loaded yet", severity="warning")
+            self.notify("p picks a platform of a loaded multi-arch image: nothing loaded here")
             return
         if not entry.is_index:
-            self.notify(f"{entry.name} is a single manifest, not a multi-arch index")
+            self.notify(f"{entry.name} is a single manifest, not a multi-arch index: no platform")
             return
-        rows = self.explorer.platform_rows(entry, self.view.policy)
+        view = self.view
+        rows = self.explorer.platform_rows(entry, view.policy, known=view.push_known)
+        no_verdict = None if view.push_known else view.no_start_text
 
         def picked(position: int | None) -> None:
             current = self.state.entry
@@ -389,7 +528,7 @@ class ExplorerApp(App[None]):
             self.apply(replace(state, selected=None))
             self.fetch_history(current.key, position)
 
-        self.push_screen(PlatformScreen(entry.name, rows, entry.chosen), picked)
+        self.push_screen(PlatformScreen(entry.name, rows, entry.chosen, no_verdict), picked)
 
     def action_help(self) -> None:
         sections = [
@@ -412,7 +551,11 @@ class ExplorerApp(App[None]):
         # Opening from a failed entry replaces it: that is what "open another" means there.
         key = current.key if current and current.status is EntryStatus.FAILED else self._new_key()
         path = Path(text).expanduser()
-        if path.is_file():
+        try:
+            is_file = path.is_file()
+        except (OSError, ValueError):
+            is_file = False
+        if is_file:
             try:
                 entry = loading.load_bytes(key, text, path.read_bytes(), path=path)
             except OSError as exc:
@@ -429,27 +572,49 @@ class ExplorerApp(App[None]):
     def action_retry(self) -> None:
         entry = self.state.entry
         if entry is None or entry.status is not EntryStatus.FAILED:
+            self.notify("r loads a failed image again: the shown image did not fail")
             return
         self.apply(self.state.with_entry(ImageEntry(entry.key, entry.name)))
         self._load_pending()
 
     def action_error_details(self) -> None:
         entry = self.state.entry
-        if entry is None or entry.status is not EntryStatus.FAILED:
+        if entry is not None and entry.status is EntryStatus.FAILED:
+
+            def chosen(what: str | None) -> None:
+                if what == "retry":
+                    self.action_retry()
+                elif what == "open":
+                    self.action_open(entry.name)
+
+            screen = ErrorDetailsScreen(
+                f"could not load {entry.name}", entry.error or "failed", entry.details
+            )
+            self.push_screen(screen, chosen)
             return
-
-        def chosen(what: str | None) -> None:
-            if what == "retry":
-                self.action_retry()
-            elif what == "open":
-                self.action_open(entry.name)
-
-        screen = ErrorDetailsScreen(entry.name, entry.error or "failed", entry.details)
-        self.push_screen(screen, chosen)
+        if self._problem is not None:
+            title, summary, details = self._problem
+            self.push_screen(ErrorDetailsScreen(title, summary, details, retry=False))
+            return
+        self.notify("! shows what went wrong: nothing has (no failed load, no internal error)")
 
     def action_cycle_image(self, delta: int) -> None:
-        if self.state.entries:
-            self._show_entry((self.state.current + delta) % len(self.state.entries))
+        if len(self.state.entries) < 2:
+            key = "]" if delta > 0 else "["
+            self.notify(f"{key} shows another open image: only one is open (o opens another)")
+            return
+        self._show_entry((self.state.current + delta) % len(self.state.entries))
+
+    def action_close_image(self) -> None:
+        entries = self.state.entries
+        if len(entries) < 2:
+            self.notify("x closes an image when more than one is open: this is the only one")
+            return
+        closing = self.state.current
+        rest = entries[:closing] + entries[closing + 1 :]
+        current = min(closing, len(rest) - 1)
+        self.apply(replace(self.state, entries=rest, current=current, selected=None))
+        self.notify(f"closed {entries[closing].name}")
 
     def _show_entry(self, position: int) -> None:
         if position == self.state.current or not 0 <= position < len(self.state.entries):
@@ -462,18 +627,22 @@ class ExplorerApp(App[None]):
     # -- command palette -------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every explorer key, by its description and its tooltip; Textual's own only for
+        what the keys do not cover (the theme)."""
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if not self._palette_allows(binding):
                 continue
             key = binding.key_display or binding.key
             yield SystemCommand(
+                f"{binding.description} ({key})",
                 binding.tooltip or binding.description,
-                f"{binding.description} (key {key})",
                 partial(self.call_later, self.run_action, binding.action),
             )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title.casefold().startswith("theme"):
+                yield command
 
     def _palette_allows(self, binding: Binding) -> bool:
         name = binding.action.split("(", 1)[0]
-        return bool(self.check_action(name, ()))
+        return bool(self.check_action(name, ())) and self._applies(name)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.policy import PolicySource
 from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT
+
+FRAMES_PER_SECOND = 240
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
     except (ForeignExplorerError, ValueError) as exc:
         print(f"foreign-explorer: {exc}", file=sys.stderr)
         return 2
+    # Textual paints at most TEXTUAL_FPS frames a second (60 by default) and a keystroke takes
+    # two frames (the typed character, then the new verdicts): at 60 the wait for frames alone
+    # is up to 33 ms of a keystroke's 50. A user's own setting wins. Read when Textual is
+    # imported, so set before that.
+    os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
     from foreign_explorer.ui.app import ExplorerApp
 
     ExplorerApp(options).run()

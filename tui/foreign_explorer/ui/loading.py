@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from foreign_explorer.core.errors import ForeignExplorerError
-from foreign_explorer.core.manifest import Manifest, parse_manifest
+from foreign_explorer.core.manifest import Manifest, ManifestError, parse_manifest
 from foreign_explorer.core.siblings import child_label, sibling_children, sibling_config
 from foreign_explorer.ui.model import (
     EntryStatus,
@@ -15,6 +15,7 @@ from foreign_explorer.ui.model import (
     LoadedManifest,
     PlatformSlot,
     default_slot,
+    refused,
     single,
 )
 
@@ -30,6 +31,9 @@ def load_bytes(
     """
     try:
         manifest = parse_manifest(data, media_type)
+    except ManifestError as exc:
+        # Loaded: what the registry answers to a push of it is the thing to show, as check does.
+        return refused(key, name, exc)
     except ForeignExplorerError as exc:
         return failed(key, name, exc.message)
     if manifest.is_index:
@@ -98,8 +102,14 @@ async def load_reference(
     fetched = await client.fetch_image(reference, platform="")
     title = fetched.source.reference
     if not fetched.is_index:
-        return single(key, reference, _loaded(fetched, title, fetched.source.platform))
-    index = _loaded(fetched, title, None)
+        try:
+            return single(key, reference, _loaded(fetched, title, fetched.source.platform))
+        except ManifestError as exc:
+            return refused(key, reference, exc)
+    try:
+        index = _loaded(fetched, title, None)
+    except ManifestError as exc:
+        return refused(key, reference, exc)
     children = fetched.children
     results = await asyncio.gather(
         *(fetched.fetch_child(child) for child in children), return_exceptions=True

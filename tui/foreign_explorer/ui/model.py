@@ -11,9 +11,22 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from foreign_explorer.core.evaluate import Evaluation, PreparedManifest, evaluate, prepare
+from foreign_explorer.core.evaluate import (
+    Evaluation,
+    PreparedManifest,
+    Verdict,
+    evaluate,
+    invalid_manifest_response,
+    prepare,
+)
 from foreign_explorer.core.lint import LintWarning, checked_urls, lint_policy
-from foreign_explorer.core.manifest import Manifest
+from foreign_explorer.core.manifest import (
+    Descriptor,
+    Manifest,
+    ManifestError,
+    ManifestInvalid,
+    NotAManifest,
+)
 from foreign_explorer.core.policy import (
     Policy,
     PolicySource,
@@ -22,13 +35,53 @@ from foreign_explorer.core.policy import (
     compile_policy,
 )
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3, Profile
+from foreign_explorer.core.response import PushResponse
 from foreign_explorer.core.suggest import Suggestion, suggest
+from foreign_explorer.ui.text import VERDICT_WORDS, badges, mark
 
 
 class EntryStatus(StrEnum):
     LOADING = "loading"
     READY = "ready"
     FAILED = "failed"
+    # Loaded, but the registry refuses the document itself (a ManifestError): no layers.
+    REFUSED = "refused"
+
+
+class Basis(StrEnum):
+    """Which policy the layer verdicts on screen belong to."""
+
+    # The policy being edited: the registry starts with it, and the push verdict is shown.
+    CURRENT = "current"
+    # The edited policy would not start the registry (or cannot be evaluated): the verdicts
+    # are those of the last policy that did, marked as such; no push verdict anywhere.
+    LAST_STARTABLE = "last-startable"
+    # No policy so far could start the registry: no verdict at all.
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What the registry answers to a document it refuses before looking at any layer."""
+
+    message: str
+    # (Content-Type it was pushed with, or None when that does not matter; the response).
+    responses: tuple[tuple[str | None, PushResponse], ...]
+
+
+def refusal_of(error: ManifestError, profile: Profile) -> Refusal:
+    """The registry's answer to `error`, for `profile`'s registry, as `check` gives it.
+
+    A ManifestInvalid is the decoder's 400 MANIFEST_INVALID; a NotAManifest has one answer per
+    Content-Type a push may claim; any other ManifestError says only its message.
+    """
+    if isinstance(error, ManifestInvalid):
+        response = invalid_manifest_response(error, profile)
+        return Refusal(f"manifest invalid: {error.refusal(profile).message}", ((None, response),))
+    if isinstance(error, NotAManifest):
+        answers = error.answers.get(profile.name, ())
+        return Refusal(error.message, tuple((a.label, a.response) for a in answers))
+    return Refusal(error.message, ())
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +124,8 @@ class ImageEntry:
     chosen: int = 0
     error: str | None = None
     details: str | None = None
+    # Why the registry refuses the document (status REFUSED).
+    refused: ManifestError | None = None
     # Something worth telling once loaded (a --platform that matched no child).
     notice: str | None = None
 
@@ -93,6 +148,11 @@ class ImageEntry:
 def single(key: int, name: str, image: LoadedManifest) -> ImageEntry:
     """An entry for a manifest that is not an index."""
     return ImageEntry(key, name, EntryStatus.READY, None, (PlatformSlot("", image),))
+
+
+def refused(key: int, name: str, error: ManifestError) -> ImageEntry:
+    """An entry for a document the registry refuses as a whole."""
+    return ImageEntry(key, name, EntryStatus.REFUSED, error=error.message, refused=error)
 
 
 def default_slot(slots: tuple[PlatformSlot, ...]) -> int:
@@ -152,6 +212,7 @@ class PlatformRow:
     position: int
     platform: str
     foreign_count: int | None
+    # None when the child could not be fetched, or when no push verdict can be given.
     evaluation: Evaluation | None
     error: str | None
 
@@ -163,7 +224,7 @@ class ExplorerView:
     state: ExplorerState
     profile: Profile
     other_profile: Profile
-    # The policy the evaluation was made with, and why the edited one could not be used.
+    # The policy the layer verdicts were made with, and why the edited one could not be used.
     policy: Policy
     policy_error: PolicyStartupError | PolicyUnsupported | None
     other_error: PolicyStartupError | PolicyUnsupported | None
@@ -179,20 +240,59 @@ class ExplorerView:
     # Lint of the edited policy against every open image's checked URLs (none while it
     # does not compile): each warning carries a URL the engine has judged.
     warnings: tuple[LintWarning, ...] = ()
+    # Which policy the layer verdicts belong to; with LAST_STARTABLE, that policy's lists.
+    basis: Basis = Basis.CURRENT
+    basis_source: PolicySource | None = None
+    # The registry's answer to a document it refuses as a whole (entry status REFUSED).
+    refusal: Refusal | None = None
+    # Positions (in the evaluation's descriptors) that the filter lets through, in order.
+    visible: tuple[int, ...] = ()
 
     @property
     def source(self) -> PolicySource:
         return self.state.source
 
+    @property
+    def push_known(self) -> bool:
+        """Whether a push verdict may be shown: the registry starts with the edited policy."""
+        return self.basis is Basis.CURRENT
 
-def verdict_key(evaluation: Evaluation, position: int) -> tuple[str, bool]:
-    verdict = evaluation.descriptors[position]
-    return verdict.verdict.value, verdict.ok
+    @property
+    def verdicts_shown(self) -> bool:
+        """Whether layer verdicts are shown at all (perhaps marked as the last startable's)."""
+        return self.basis is not Basis.NONE
+
+    @property
+    def no_start_text(self) -> str:
+        """`the registry would not start: allow[0] `(?<x>y)`: <Go's error>`, as check says it."""
+        error = self.policy_error
+        if error is None:
+            return ""
+        if isinstance(error, PolicyUnsupported):
+            return f"no verdict: {error.message}"
+        where = error.list_name if error.index is None else f"{error.list_name}[{error.index}]"
+        if error.pattern is not None:
+            where += f" `{error.pattern}`"
+        return f"the registry would not start: {where}: {error.message}"
+
+
+def descriptor_haystack(d: Descriptor) -> str:
+    """What the filter searches that no policy changes: label, badges, media type, digest, URLs."""
+    return " ".join((d.label, badges(d), d.media_type, d.digest, *(d.urls or ()))).casefold()
+
+
+def verdict_words(evaluation: Evaluation, position: int) -> str:
+    """What the table's check and verdict cells say (from the kinds: no detail objects)."""
+    kind = evaluation.kinds[position]
+    checks = "+".join(c.value for c in evaluation.checks(position))
+    return f"{checks or 'none'} {mark(kind is Verdict.OK)} {VERDICT_WORDS[kind]}"
 
 
 def differing_positions(current: Evaluation, other: Evaluation) -> frozenset[int]:
-    count = min(len(current.descriptors), len(other.descriptors))
-    return frozenset(p for p in range(count) if verdict_key(current, p) != verdict_key(other, p))
+    # The kinds are computed eagerly; the per-descriptor detail objects are not needed here.
+    return frozenset(
+        p for p, (a, b) in enumerate(zip(current.kinds, other.kinds, strict=False)) if a is not b
+    )
 
 
 class Explorer:
@@ -206,6 +306,7 @@ class Explorer:
         self._memo: dict[tuple[int, int], Evaluation] = {}
         # The open images' checked URLs, per target, for the manifests they came from.
         self._urls: tuple[tuple[int, ...], str, tuple[Manifest, ...], tuple[str, ...]] | None = None
+        self._haystacks: tuple[Manifest, tuple[str, ...]] | None = None
 
     def prepared(self, manifest: Manifest, profile: Profile) -> PreparedManifest:
         key = (id(manifest), profile.name)
@@ -227,18 +328,25 @@ class Explorer:
 
     def compile(
         self, source: PolicySource, profile: Profile
-    ) -> tuple[Policy, PolicyStartupError | PolicyUnsupported | None]:
-        """The policy for `source`; when it cannot compile, the last one that did."""
+    ) -> tuple[Policy, PolicyStartupError | PolicyUnsupported | None, PolicySource | None]:
+        """The policy for `source`, no error, and `source`.
+
+        When it cannot start the registry (or cannot be evaluated): the last one that did, the
+        error, and that one's source; with none so far, the empty policy and None (the
+        verdicts it gives must not be shown: they would be a guess).
+        """
         try:
             policy = compile_policy(source, profile)
         except (PolicyStartupError, PolicyUnsupported) as exc:
-            fallback = self._last_good.get(profile.name, PolicySource())
-            try:
-                return compile_policy(fallback, profile), exc
-            except (PolicyStartupError, PolicyUnsupported):
-                return compile_policy(PolicySource(), profile), exc
+            fallback = self._last_good.get(profile.name)
+            if fallback is not None:
+                try:
+                    return compile_policy(fallback, profile), exc, fallback
+                except (PolicyStartupError, PolicyUnsupported):
+                    pass
+            return compile_policy(PolicySource(), profile), exc, None
         self._last_good[profile.name] = source
-        return policy, None
+        return policy, None, source
 
     def loaded_urls(self, state: ExplorerState) -> tuple[str, ...]:
         """Every URL the target's registry checks in the open images (all fetched platforms)."""
@@ -264,10 +372,37 @@ class Explorer:
         """Allow patterns for the open images' URLs, verified with the current deny list."""
         return suggest(self.loaded_urls(state), state.profile, deny=state.source.deny)
 
+    def haystacks(self, manifest: Manifest) -> tuple[str, ...]:
+        cached = self._haystacks
+        if cached is None or cached[0] is not manifest:
+            cached = self._haystacks = (
+                manifest,
+                tuple(descriptor_haystack(d) for d in manifest.descriptors),
+            )
+        return cached[1]
+
+    def visible(self, evaluation: Evaluation, needle: str, with_verdicts: bool) -> tuple[int, ...]:
+        """Positions whose row text, full digest or URLs contain `needle` (case-insensitive)."""
+        count = len(evaluation.prepared.descriptors)
+        if not needle:
+            return tuple(range(count))
+        folded = needle.casefold()
+        haystacks = self.haystacks(evaluation.manifest)
+        return tuple(
+            p
+            for p in range(count)
+            if folded in haystacks[p]
+            or (with_verdicts and folded in verdict_words(evaluation, p).casefold())
+        )
+
     def derive(self, state: ExplorerState) -> ExplorerView:
         self._memo.clear()
-        policy, error = self.compile(state.source, state.profile)
-        other_policy, other_error = self.compile(state.source, state.other_profile)
+        policy, error, basis_source = self.compile(state.source, state.profile)
+        other_policy, other_error, _ = self.compile(state.source, state.other_profile)
+        if error is None:
+            basis = Basis.CURRENT
+        else:
+            basis = Basis.LAST_STARTABLE if basis_source is not None else Basis.NONE
         warnings: tuple[LintWarning, ...] = ()
         if error is None:
             other = other_policy if other_error is None else None
@@ -277,15 +412,28 @@ class Explorer:
         evaluation = other = None
         differs: frozenset[int] = frozenset()
         selected = state.selected
+        visible: tuple[int, ...] = ()
+        refusal = None
+        if entry is not None and entry.refused is not None:
+            refusal = refusal_of(entry.refused, state.profile)
         if image is not None:
             evaluation = self.evaluate(image.manifest, policy)
-            if other_error is None:
+            if other_error is None and error is None:
                 other = self.evaluate(image.manifest, other_policy)
                 differs = differing_positions(evaluation, other)
-            selected = _clamp_selection(selected, evaluation)
-        summaries = tuple(self.summary(e, policy) for e in state.entries)
+            visible = self.visible(evaluation, state.filter, basis is not Basis.NONE)
+            selected = _clamp_selection(selected, evaluation, visible)
+        else:
+            selected = None
+        known = error is None
+        no_verdict = None
+        if isinstance(error, PolicyStartupError):
+            no_verdict = "no verdict: the registry would not start with this policy"
+        elif error is not None:
+            no_verdict = "no verdict: this policy cannot be evaluated here"
+        summaries = tuple(self.summary(e, policy, no_verdict) for e in state.entries)
         mirrors = None
-        if entry is not None and entry.is_index:
+        if entry is not None and entry.is_index and known:
             mirrors = _mirrors_cleanly(self.platform_rows(entry, policy))
         return ExplorerView(
             state=state,
@@ -303,26 +451,44 @@ class Explorer:
             summaries=summaries,
             mirrors_cleanly=mirrors,
             warnings=warnings,
+            basis=basis,
+            basis_source=basis_source if error is not None else None,
+            refusal=refusal,
+            visible=visible,
         )
 
-    def platform_rows(self, entry: ImageEntry, policy: Policy) -> tuple[PlatformRow, ...]:
+    def platform_rows(
+        self, entry: ImageEntry, policy: Policy, known: bool = True
+    ) -> tuple[PlatformRow, ...]:
+        """One row per child; without `known` (no policy the registry starts with), no verdict."""
         rows = []
         for position, slot in enumerate(entry.slots):
             if slot.image is None:
                 rows.append(PlatformRow(position, slot.platform, None, None, slot.error))
                 continue
             manifest = slot.image.manifest
-            evaluation = self.evaluate(manifest, policy)
+            evaluation = self.evaluate(manifest, policy) if known else None
             rows.append(
                 PlatformRow(position, slot.platform, manifest.foreign_count, evaluation, None)
             )
         return tuple(rows)
 
-    def summary(self, entry: ImageEntry, policy: Policy) -> EntrySummary:
+    def summary(
+        self, entry: ImageEntry, policy: Policy, no_verdict: str | None = None
+    ) -> EntrySummary:
         if entry.status is EntryStatus.LOADING:
             return EntrySummary(entry.key, entry.name, entry.status, None, "loading…")
         if entry.status is EntryStatus.FAILED:
             return EntrySummary(entry.key, entry.name, entry.status, None, entry.error or "failed")
+        if no_verdict is not None:
+            return EntrySummary(entry.key, entry.name, entry.status, None, no_verdict)
+        if entry.status is EntryStatus.REFUSED and entry.refused is not None:
+            refusal = refusal_of(entry.refused, policy.profile)
+            if len(refusal.responses) == 1:
+                text = f"{refusal.responses[0][1].status_line}: {refusal.message}"
+            else:
+                text = refusal.message
+            return EntrySummary(entry.key, entry.name, entry.status, False, text)
         if entry.is_index:
             rows = self.platform_rows(entry, policy)
             mirrors = _mirrors_cleanly(rows)
@@ -351,13 +517,19 @@ def _mirrors_cleanly(rows: tuple[PlatformRow, ...]) -> bool | None:
     return True
 
 
-def _clamp_selection(selected: int | None, evaluation: Evaluation) -> int | None:
-    count = len(evaluation.descriptors)
-    if count == 0:
+def _clamp_selection(
+    selected: int | None, evaluation: Evaluation, visible: tuple[int, ...]
+) -> int | None:
+    """The selection if its row is shown; else the first shown failing row, else the first
+    shown layer; None when the filter shows nothing."""
+    if not visible:
         return None
-    if selected is None or not 0 <= selected < count:
-        failing = [p for p, d in enumerate(evaluation.descriptors) if not d.ok]
-        if failing:
-            return failing[0]
-        return 1 if count > 1 and evaluation.manifest.config is not None else 0
-    return selected
+    if selected in visible:
+        return selected
+    kinds = evaluation.kinds
+    failing = [p for p in visible if kinds[p] is not Verdict.OK]
+    if failing:
+        return failing[0]
+    config = evaluation.manifest.config is not None
+    layers = [p for p in visible if not (config and p == 0)]
+    return (layers or list(visible))[0]

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
 from foreign_explorer.core.evaluate import Check, DescriptorVerdict, Evaluation, Reason, Verdict
 from foreign_explorer.core.manifest import Descriptor
+from foreign_explorer.core.profiles import Profile
+from foreign_explorer.core.visible import visible
+
+if TYPE_CHECKING:
+    from foreign_explorer.ui.model import Refusal
 
 PASS = "✓"
 FAIL = "✗"
@@ -64,9 +73,17 @@ def push_line(evaluation: Evaluation) -> str:
     return f"push → {response.status_line}: {evaluation.summary}"
 
 
+def refusal_line(refusal: Refusal) -> str:
+    """`push → 400 Bad Request: manifest invalid: …` (as check), or what the document is not."""
+    if len(refusal.responses) == 1:
+        return f"push → {refusal.responses[0][1].status_line}: {refusal.message}"
+    return refusal.message
+
+
 def blocked_text(evaluation: Evaluation) -> str:
-    failing = len(evaluation.failing)
-    total = len(evaluation.descriptors)
+    # From the kinds: the per-descriptor detail objects cost a keystroke's budget at 500 layers.
+    failing = sum(1 for kind in evaluation.kinds if kind is not Verdict.OK)
+    total = len(evaluation.kinds)
     noun = "children" if evaluation.manifest.is_index else "descriptors"
     if not failing:
         return f"all {total} {noun} pass"
@@ -89,3 +106,36 @@ def window(text: str, position: int, width: int) -> tuple[str, int]:
     if start + width < len(text):
         piece = piece[:-1] + "…"
     return piece, position - shift
+
+
+def shown(text: str) -> str:
+    """Outside text as it may be put on screen: controls and bidi marks escaped visibly.
+
+    Widgets render it as plain text (rich `Text`, or `markup=False`), never as markup.
+    """
+    return visible(text)
+
+
+def shown_lines(text: str) -> str:
+    """Like `shown`, keeping the line breaks of a text the program laid out itself."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def target_name(profile: Profile) -> str:
+    """`distribution-2.8`: the name README and the CLI use (`--target`)."""
+    return profile.name
+
+
+def lines_needed(text: Text, width: int) -> int:
+    """How many rows `text` takes when wrapped to `width` (as a widget would draw it)."""
+    if width <= 0:
+        return 0
+    from rich.console import Console
+
+    console = _MEASURE.get(width)
+    if console is None:
+        console = _MEASURE[width] = Console(width=width, file=None, legacy_windows=False)
+    return len(text.wrap(console, width))
+
+
+_MEASURE: dict[int, Any] = {}

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Footer, Label
+
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.text import shown_lines
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Guarded, ModalScreen[bool]):
     BINDINGS = [
         Binding("escape", "dismiss(False)", "Cancel", id="confirm.cancel", tooltip="Answer no"),
         Binding("y", "dismiss(True)", "Yes", id="confirm.yes", tooltip="Answer yes"),
@@ -22,10 +26,12 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="question")
+            # Plain text, wrapped: the question quotes paths and patterns.
+            yield Label(Text(shown_lines(self.question)), classes="question")
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="warning", id="yes")
-                yield Button(self.no, variant="primary", id="no")
+                yield Button(f"{self.yes} (y)", variant="warning", id="yes")
+                yield Button(f"{self.no} (n)", variant="primary", id="no")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

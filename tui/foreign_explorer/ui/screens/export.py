@@ -5,42 +5,62 @@ Saving never clobbers a file without asking.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, Tab, Tabs
+from textual.widgets import Button, Footer, Label, Static, Tab, Tabs
 
-from foreign_explorer.core.export import (
-    FORMS,
-    ExportError,
-    ExportExists,
-    ExportForm,
-    render,
-    save_text,
-)
+from foreign_explorer.core.export import FORMS, ExportForm, render
 from foreign_explorer.core.policy import PolicySource, source_from_config
+from foreign_explorer.core.safefile import SaveError, SaveTargetExists, save_text
+from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.save_as import DEFAULT_NAME, SaveAsScreen
+from foreign_explorer.ui.text import shown, shown_lines
 
-# Per form: tab label, title, file name offered by Save as…
-FORM_INFO: dict[ExportForm, tuple[str, str, str]] = {
-    "snippet": ("Snippet", "Merge into the registry's config.yml", DEFAULT_NAME),
-    "config": ("config.yml", "A whole config.yml that starts a registry", "config.yml"),
-    "env": ("Environment", "Environment variables (shell, compose .env)", "registry.env"),
-    "helm": ("Helm values", "Values for the docker-registry Helm chart", "values.yaml"),
+# Per form: tab label, title, file name offered by Save as…, what Save as… calls it.
+FORM_INFO: dict[ExportForm, tuple[str, str, str, str]] = {
+    "snippet": (
+        "validation section",
+        "The validation section of config.yml: copy it into the registry's own config.yml",
+        DEFAULT_NAME,
+        "the validation section",
+    ),
+    "config": (
+        "whole config.yml",
+        "A whole config.yml that starts a registry with this policy",
+        "config.yml",
+        "the whole config.yml",
+    ),
+    "env": (
+        "environment",
+        "Environment variables (shell, compose .env) that set this policy",
+        "registry.env",
+        "the environment variables",
+    ),
+    "helm": (
+        "Helm values",
+        "Values for the docker-registry Helm chart that set this policy",
+        "values.yaml",
+        "the Helm values",
+    ),
 }
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(Guarded, ModalScreen[None]):
+    # The snippet gives up rows first, so that the buttons stay on a short terminal.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-medium"), (32, "-tall")]
     BINDINGS = [
-        Binding("escape", "dismiss", "Close", id="export.close", tooltip="Back to the explorer"),
         Binding("c", "copy", "Copy", id="export.copy", tooltip="Copy the shown text"),
         Binding("s", "save", "Save as…", id="export.save",
                 tooltip="Write the shown text to a file"),
-        Binding("f", "next_form", "Form", id="export.form",
-                tooltip="Next form: snippet, config.yml, environment, Helm values"),
+        Binding("f", "next_form", "Next form", id="export.form",
+                tooltip="Next form: validation section, config.yml, environment, Helm values"),
+        Binding("escape,q", "dismiss", "Close", id="export.close",
+                tooltip="Back to the explorer"),
     ]  # fmt: skip
 
     def __init__(
@@ -78,15 +98,20 @@ class ExportScreen(ModalScreen[None]):
                 id="forms",
             )
             with VerticalScroll(classes="snippet"):
-                yield Static(self.text, markup=False, id="snippet")
+                yield Static(Text(shown_lines(self.text)), markup=False, id="snippet")
             if self.blocker:
-                yield Label(f"✗ {self.blocker}", classes="blocker")
+                yield Label(Text(f"✗ {shown(self.blocker)}"), classes="blocker")
             else:
-                yield Label(self.summary, classes="summary")
+                yield Label(Text(self.summary), classes="summary")
             with Horizontal(classes="buttons"):
                 yield Button("Copy", variant="primary", id="copy", disabled=bool(self.blocker))
                 yield Button("Save as…", id="save", disabled=bool(self.blocker))
                 yield Button("Close", id="close")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Enter copies right away; with a blocked policy only Close is there to press.
+        self.query_one("#close" if self.blocker else "#copy", Button).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("copy", "save") and self.blocker:
@@ -96,8 +121,8 @@ class ExportScreen(ModalScreen[None]):
     def show_form(self, form: ExportForm) -> None:
         """Switch the shown text (and what Copy and Save as… use) to `form`."""
         self.form = form
-        self.query_one("#export-title", Label).update(FORM_INFO[form][1])
-        self.query_one("#snippet", Static).update(self.text)
+        self.query_one("#export-title", Label).update(Text(FORM_INFO[form][1]))
+        self.query_one("#snippet", Static).update(Text(shown_lines(self.text)))
         tabs = self.query_one("#forms", Tabs)
         if tabs.active != f"form-{form}":
             tabs.active = f"form-{form}"
@@ -114,30 +139,29 @@ class ExportScreen(ModalScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.notify(f"{FORM_INFO[self.form][0]} copied to the clipboard (OSC 52)")
+        self.notify(f"{FORM_INFO[self.form][3]} copied to the clipboard (OSC 52)")
 
-    @work(exclusive=True, group="export-save")
+    @work(exclusive=True, exit_on_error=False, group="export-save")
     async def action_save(self) -> None:
         # The form (and its text) as it is now, even if the user switches while asked.
         form, text = self.form, self.text
         suggestion = self.saved_to.get(form, FORM_INFO[form][2])
-        path = await self.app.push_screen_wait(SaveAsScreen(suggestion))
+        path = await self.app.push_screen_wait(SaveAsScreen(suggestion, FORM_INFO[form][3]))
         if path is None:
             return
         try:
             saved = save_text(path, text)
-        except ExportExists as exc:
-            label = FORM_INFO[form][0]
-            question = f"{exc.path} exists. Replace it with the {label.lower()}?"
+        except SaveTargetExists as exc:
+            question = f"{exc.path} exists.\nReplace it with {FORM_INFO[form][3]}?"
             if not await self.app.push_screen_wait(ConfirmScreen(question, "Replace", "Keep it")):
                 self.notify(f"not saved: {exc.path} kept as it was")
                 return
             try:
                 saved = save_text(path, text, overwrite=True)
-            except ExportError as error:
+            except SaveError as error:
                 self.notify(error.message, title="not saved", severity="error")
                 return
-        except ExportError as exc:
+        except SaveError as exc:
             self.notify(exc.message, title="not saved", severity="error")
             return
         self.saved_to[form] = str(saved)

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
+
+from foreign_explorer.ui.guard import Guarded
 
 ABOUT = (
     "foreign-explorer predicts how a distribution registry (2.8 or 3.x) judges the urls of "
@@ -47,7 +49,7 @@ def binding_lines(title: str, bindings: Iterable[Binding]) -> Text:
     return text
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close", tooltip="Back"),
     ]
@@ -65,3 +67,4 @@ class HelpScreen(ModalScreen[None]):
                 for title, bindings in self.sections:
                     yield Static(binding_lines(title, bindings))
                 yield Static(GESTURES, markup=False)
+        yield Footer()

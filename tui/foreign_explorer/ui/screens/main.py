@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
-from foreign_explorer.ui.model import EntryStatus, ExplorerView
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.model import Basis, EntryStatus, ExplorerView
+from foreign_explorer.ui.text import shown
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
 from foreign_explorer.ui.widgets.image_bar import ImageBar
 from foreign_explorer.ui.widgets.layer_detail import LayerDetail, detail_title
@@ -18,10 +22,13 @@ from foreign_explorer.ui.widgets.push_preview import PushPreview
 from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
 
 
-class MainScreen(Screen):
+class MainScreen(Guarded, Screen):
     """Layers on top; the policy beside the selected layer's URLs from 100 columns, else stacked."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Below 30 rows the policy and detail panes give up rows first: the header's verdict line,
+    # the table's verdict column and the push line stay.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     AUTO_FOCUS = "#layers"
 
     def compose(self) -> ComposeResult:
@@ -43,7 +50,7 @@ class MainScreen(Screen):
         self.query_one("#layers-pane").border_title = "Layers"
         self.query_one("#policy").border_title = "Policy (Go RE2)"
         self.query_one("#detail-pane").border_title = "Detail"
-        self.query_one("#push").border_title = "docker push would get"
+        self.query_one("#push").border_title = "docker push would get · b whole response"
         self.query_one("#filter").display = False
 
     def on_resize(self, event: events.Resize) -> None:
@@ -57,21 +64,42 @@ class MainScreen(Screen):
         table = self.query_one(LayersTable)
         table.loading = view.entry is not None and view.entry.status is EntryStatus.LOADING
         table.show(view)
-        pane = self.query_one("#layers-pane")
-        pane.border_title = self._layers_title(view)
+        _set_title(self.query_one("#layers-pane"), layers_title(view))
         self.query_one(PolicyEditor).show(view)
         detail = self.query_one(LayerDetail)
         detail.show(view)
-        self.query_one("#detail-pane").border_title = detail_title(detail.selected())
+        _set_title(self.query_one("#detail-pane"), detail_title(detail.selected(), view))
         self.query_one(PushPreview).show(view)
 
-    def _layers_title(self, view: ExplorerView) -> str:
-        evaluation = view.evaluation
-        if evaluation is None:
-            return "Layers"
-        noun = "Children" if evaluation.manifest.is_index else "Layers"
-        total = len(evaluation.descriptors)
-        shown = len(self.query_one(LayersTable).visible_positions)
-        if view.state.filter:
-            return f"{noun} ({shown} of {total} match /{view.state.filter})"
-        return f"{noun} ({total})"
+
+def _set_title(widget: Widget, title: str) -> None:
+    """Border titles are markup when given a str: outside text goes in as plain Text."""
+    if getattr(widget, "_title_text", None) != title:
+        widget._title_text = title  # type: ignore[attr-defined]
+        widget.border_title = Text(title)
+
+
+def layers_title(view: ExplorerView) -> str:
+    """`Layers (7)`, `Layers (1 of 7 match /foreign)`, and whose verdicts they are."""
+    evaluation = view.evaluation
+    if evaluation is None:
+        return "Layers"
+    noun = "Children" if evaluation.manifest.is_index else "Layers"
+    total = len(evaluation.prepared.descriptors)
+    if view.state.filter:
+        title = f"{noun} ({len(view.visible)} of {total} match /{shown(view.state.filter)})"
+    else:
+        title = f"{noun} ({total})"
+    if view.basis is Basis.LAST_STARTABLE and view.basis_source is not None:
+        title += f" · verdicts under the last policy the registry started with: {_lists(view)}"
+    elif view.basis is Basis.NONE:
+        title += " · no verdicts: the registry would not start with this policy"
+    return title
+
+
+def _lists(view: ExplorerView) -> str:
+    source = view.basis_source
+    assert source is not None
+    allow = ", ".join(shown(p) for p in source.allow) or "(none)"
+    deny = ", ".join(shown(p) for p in source.deny) or "(none)"
+    return f"allow {allow} · deny {deny}"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Footer, Input, Label
+
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 
-class OpenScreen(ModalScreen[str | None]):
+class OpenScreen(Guarded, ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="open.cancel", tooltip="Open nothing"),
     ]
@@ -20,8 +24,11 @@ class OpenScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Open an image: a reference, oci:DIR[:TAG], or a manifest file's path")
-            yield Input(
+            yield Label(
+                Text("Open an image: a reference, oci:DIR[:TAG], or a manifest file's path"),
+                classes="question",
+            )
+            yield VisibleInput(
                 self.initial,
                 id="reference",
                 placeholder="mcr.microsoft.com/windows/nanoserver:ltsc2022",
@@ -29,6 +36,7 @@ class OpenScreen(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Open", variant="primary", id="open")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#reference", Input).focus()

@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Footer, Input, Label
+
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 DEFAULT_NAME = "validation-snippet.yml"
 
 
-class SaveAsScreen(ModalScreen[str | None]):
+class SaveAsScreen(Guarded, ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="save.cancel", tooltip="Do not save"),
     ]
 
-    def __init__(self, suggestion: str = DEFAULT_NAME) -> None:
+    def __init__(
+        self, suggestion: str = DEFAULT_NAME, what: str = "the validation section"
+    ) -> None:
         super().__init__(classes="modal")
         self.suggestion = suggestion
+        self.what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Save the snippet as (an existing file is never replaced without asking)")
-            yield Input(self.suggestion, id="path", placeholder="path/to/snippet.yml")
+            yield Label(
+                Text(f"Save {self.what} as (a file that exists is never replaced without asking)"),
+                classes="question",
+            )
+            yield VisibleInput(self.suggestion, id="path", placeholder="path/to/snippet.yml")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()

@@ -7,8 +7,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
-class FilterBar(Input):
+
+class FilterBar(Guarded, VisibleInput):
     """Substring filter over what a row shows, its full digest and its URLs."""
 
     BINDINGS = [

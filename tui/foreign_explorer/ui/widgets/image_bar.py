@@ -7,11 +7,12 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.model import EntryStatus, EntrySummary, ExplorerView
-from foreign_explorer.ui.text import FAIL, PASS
+from foreign_explorer.ui.text import FAIL, PASS, shown
 
 
-class ImageBar(OptionList):
+class ImageBar(Guarded, OptionList):
     """Shown when more than one image is open; picking one shows it below."""
 
     COMPONENT_CLASSES = {"image-bar--pass", "image-bar--fail", "image-bar--dim"}
@@ -35,8 +36,8 @@ class ImageBar(OptionList):
         rich = self.get_component_rich_style(f"image-bar--{style}", partial=True)
         line = Text("▸ " if current else "  ", no_wrap=True, overflow="ellipsis")
         line.append(f"{sign} ", rich)
-        line.append(summary.name)
-        line.append(f"  {summary.text}", rich)
+        line.append(shown(summary.name))
+        line.append(f"  {shown(summary.text)}", rich)
         return line
 
     def show(self, view: ExplorerView) -> None:
@@ -44,11 +45,15 @@ class ImageBar(OptionList):
         shown = (view.summaries, view.state.current)
         if shown != self._shown:
             current = view.state.current
+            lines = [self._line(s, i == current) for i, s in enumerate(view.summaries)]
             with self.prevent(OptionList.OptionHighlighted):
-                self.clear_options()
-                self.add_options(
-                    Option(self._line(s, i == current)) for i, s in enumerate(view.summaries)
-                )
+                if len(lines) == self.option_count:
+                    # One line each, as many as before: a repaint, not a new layout.
+                    for index, line in enumerate(lines):
+                        self.replace_option_prompt_at_index(index, line)
+                else:
+                    self.clear_options()
+                    self.add_options(Option(line) for line in lines)
                 self.highlighted = current if view.summaries else None
             self._shown = shown
 

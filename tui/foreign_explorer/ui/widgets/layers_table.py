@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
-from foreign_explorer.core.evaluate import DescriptorVerdict
+from foreign_explorer.core.evaluate import Check, DescriptorVerdict, Verdict
 from foreign_explorer.core.manifest import Descriptor, Manifest
 from foreign_explorer.core.mediatypes import short_media_type
 from foreign_explorer.core.units import iec_size, short_digest
-from foreign_explorer.ui.model import ExplorerView
-from foreign_explorer.ui.text import DIFFERS, VERDICT_WORDS, badges, checks_text, mark
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.model import Basis, ExplorerView
+from foreign_explorer.ui.text import DIFFERS, VERDICT_WORDS, badges, mark, shown
+
+NO_VERDICT = "– no verdict"
 
 COLUMNS = (
     ("index", "#"),
@@ -45,20 +50,17 @@ class StaticCells:
     size: str
     digest: str
     foreign: bool
-    haystack: str
 
     @classmethod
     def of(cls, d: Descriptor) -> StaticCells:
         kind = badges(d)
-        haystack = " ".join((d.label, kind, d.media_type, d.digest, *(d.urls or ())))
         return cls(
             index="cfg" if d.label == "config" else str(d.index),
             kind=kind,
-            media=short_media_type(d.media_type),
+            media=shown(short_media_type(d.media_type)),
             size=iec_size(d.size),
-            digest=short_digest(d.digest),
+            digest=shown(short_digest(d.digest)),
             foreign=d.foreign,
-            haystack=haystack.casefold(),
         )
 
 
@@ -70,27 +72,36 @@ class VerdictCells:
     verdict: str
     ok: bool
     differs: str
+    # "pass"/"fail" colours; "dim" when there is no verdict at all.
+    tone: str = ""
 
 
-def verdict_cells(verdict: DescriptorVerdict, other: DescriptorVerdict | None) -> VerdictCells:
-    differs = f"{DIFFERS}{mark(other.ok)}" if other is not None else ""
-    return VerdictCells(
-        checks=checks_text(verdict),
-        verdict=f"{mark(verdict.ok)} {VERDICT_WORDS[verdict.verdict]}",
-        ok=verdict.ok,
-        differs=differs,
+def verdict_cells(
+    verdict: DescriptorVerdict, other: DescriptorVerdict | None, basis: Basis = Basis.CURRENT
+) -> VerdictCells:
+    return _cells(
+        verdict.checks, verdict.verdict, other.verdict if other else None, basis is Basis.NONE
     )
 
 
-def row_matches(static: StaticCells, cells: VerdictCells, needle: str) -> bool:
-    """Case-insensitive substring over what the row shows, the full digest and the URLs."""
-    if not needle:
-        return True
-    folded = needle.casefold()
-    return folded in static.haystack or folded in f"{cells.checks} {cells.verdict}".casefold()
+@lru_cache(maxsize=256)
+def _cells(
+    checks: tuple[Check, ...], kind: Verdict, other: Verdict | None, no_verdict: bool
+) -> VerdictCells:
+    """One shared cells object per combination (so identity says "unchanged"): a row costs a
+    lookup, not a verdict object."""
+    checks_shown = "+".join(c.value for c in checks) or "none"
+    if no_verdict:
+        return VerdictCells(checks_shown, NO_VERDICT, False, "", "dim")
+    ok = kind is Verdict.OK
+    differs = f"{DIFFERS}{mark(other is Verdict.OK)}" if other is not None else ""
+    # Verdicts of the last startable policy keep their colours (the pane's title says whose
+    # they are): a pattern typed through an invalid state must not repaint every row twice.
+    tone = "pass" if ok else "fail"
+    return VerdictCells(checks_shown, f"{mark(ok)} {VERDICT_WORDS[kind]}", ok, differs, tone)
 
 
-class LayersTable(DataTable):
+class LayersTable(Guarded, DataTable):
     """Config and layers (or an index's children) with what the registry checks and says."""
 
     COMPONENT_CLASSES = {
@@ -98,6 +109,7 @@ class LayersTable(DataTable):
         "layers--pass",
         "layers--fail",
         "layers--differs",
+        "layers--dim",
     }
 
     class Selected(Message):
@@ -112,47 +124,69 @@ class LayersTable(DataTable):
         self._view: ExplorerView | None = None
         self._manifest: Manifest | None = None
         self._static: tuple[StaticCells, ...] = ()
-        self._signature: tuple[int, str, str, int | None] | None = None
+        self._signature: tuple[object, ...] | None = None
         self._cells: dict[int, VerdictCells] = {}
+        self._cells_key: tuple[object, object] | None = None
+        self._width = 0
+        self._static_widths: tuple[object, dict[str, int]] = (None, {})
         self.visible_positions: tuple[int, ...] = ()
 
     def on_mount(self) -> None:
         self._add_columns()
 
-    def _add_columns(self) -> None:
+    def _add_columns(self, hidden: frozenset[str] = frozenset()) -> None:
         for key, label in COLUMNS:
-            self.add_column(Text(f" {label}"), key=key)
+            if key not in hidden:
+                self.add_column(Text(f" {label}"), key=key)
 
     def _styles(self) -> dict[str, Style]:
         return {
             name: self.get_component_rich_style(f"layers--{name}", partial=True)
-            for name in ("foreign", "pass", "fail", "differs")
+            for name in ("foreign", "pass", "fail", "differs", "dim")
         }
 
-    def _media_limit(self, visible: tuple[int, ...], cells: dict[int, VerdictCells]) -> int | None:
-        """How wide the media type may be so that every column fits (None: no limit)."""
+    def _fit(
+        self, visible: tuple[int, ...], cells: dict[int, VerdictCells]
+    ) -> tuple[int | None, frozenset[str]]:
+        """How wide the media type may be, and which columns to leave out, so that the row
+        fits with its verdict: the digest goes first, then the size, then the check."""
         # The scrollbar's column, whether shown now or later (with more rows), is not ours.
         available = self.size.width - 1
         if available <= 0 or not visible:
-            return None
-        widths = {
-            key: max(
-                cell_len(f" {label}"),
-                *(cell_len(f" {getattr(self._static[p], key)}") for p in visible),
-            )
-            for key, label in COLUMNS
-            if key in STATIC_KEYS
-        }
-        checks = max(cell_len(" check"), *(cell_len(f" {cells[p].checks}") for p in visible))
-        verdict = max(POLICY_VERDICT_WIDTH, *(cell_len(f" {cells[p].verdict}") for p in visible))
-        dynamic = checks + verdict + DIFFERS_WIDTH
-        others = sum(w for key, w in widths.items() if key != "media") + dynamic
-        if others + widths["media"] <= available:
-            return None
-        return max(8, available - others)
+            return None, frozenset()
+        if self._static_widths[0] != (self._manifest, visible):
+            widths = {
+                key: max(
+                    cell_len(f" {label}"),
+                    *(cell_len(f" {getattr(self._static[p], key)}") for p in visible),
+                )
+                for key, label in COLUMNS
+                if key in STATIC_KEYS
+            }
+            self._static_widths = ((self._manifest, visible), widths)
+        widths = dict(self._static_widths[1])
+        shown = {cells[p] for p in visible}
+        widths["checks"] = max(cell_len(" check"), *(cell_len(f" {c.checks}") for c in shown))
+        widths["verdict"] = max(POLICY_VERDICT_WIDTH, *(cell_len(f" {c.verdict}") for c in shown))
+        widths["differs"] = DIFFERS_WIDTH
+        hidden: set[str] = set()
+        media_floor = 8
+        for drop in ("digest", "size", "checks", None):
+            others = sum(w for key, w in widths.items() if key != "media" and key not in hidden)
+            if others + widths["media"] <= available:
+                return None, frozenset(hidden)
+            if others + media_floor <= available or drop is None:
+                return max(media_floor, available - others), frozenset(hidden)
+            hidden.add(drop)
+        return None, frozenset(hidden)
 
     def _row(
-        self, static: StaticCells, cells: VerdictCells, styles: dict[str, Style], limit: int | None
+        self,
+        static: StaticCells,
+        cells: VerdictCells,
+        styles: dict[str, Style],
+        limit: int | None,
+        hidden: frozenset[str] = frozenset(),
     ) -> list[Text]:
         foreign = styles["foreign"] if static.foreign else Style()
         media = static.media
@@ -162,21 +196,26 @@ class LayersTable(DataTable):
         def cell(text: str, style: Style | None = None) -> Text:
             return Text(f" {text}", style=style or Style(), no_wrap=True, overflow="ellipsis")
 
-        return [
-            cell(static.index, foreign),
-            cell(static.kind, foreign),
-            cell(media, foreign),
-            cell(static.size),
-            cell(static.digest),
-            *self._dynamic(cells, styles),
-        ]
+        row = {
+            "index": cell(static.index, foreign),
+            "kind": cell(static.kind, foreign),
+            "media": cell(media, foreign),
+            "size": cell(static.size),
+            "digest": cell(static.digest),
+            **dict(
+                zip(("checks", "verdict", "differs"), self._dynamic(cells, styles), strict=True)
+            ),
+        }
+        return [row[key] for key, _ in COLUMNS if key not in hidden]
 
     def _dynamic(self, cells: VerdictCells, styles: dict[str, Style]) -> list[Text]:
-        verdict = Text(f" {cells.verdict}", style=styles["pass" if cells.ok else "fail"])
+        verdict = Text(f" {cells.verdict}", style=styles[cells.tone or "pass"])
         return [Text(f" {cells.checks}"), verdict, Text(f" {cells.differs}", styles["differs"])]
 
-    def on_resize(self) -> None:
-        if self._view is not None:
+    def on_resize(self, event: events.Resize) -> None:
+        # Only the width decides the columns; a taller or shorter table keeps its rows.
+        if self._view is not None and event.size.width != self._width:
+            self._width = event.size.width
             self._signature = None
             self.show(self._view)
 
@@ -186,41 +225,62 @@ class LayersTable(DataTable):
         with self.prevent(DataTable.RowHighlighted):
             if evaluation is None:
                 self._signature = self._manifest = None
-                self._cells = {}
+                self._cells, self._cells_key = {}, None
                 self.visible_positions = ()
                 self.clear()
                 return
             if evaluation.manifest is not self._manifest:
                 self._manifest = evaluation.manifest
-                self._static = tuple(StaticCells.of(v.descriptor) for v in evaluation.descriptors)
-            other = view.other
-            cells = {
-                p: verdict_cells(v, other.descriptors[p] if p in view.differs and other else None)
-                for p, v in enumerate(evaluation.descriptors)
-            }
+                self._static = tuple(StaticCells.of(d) for d in evaluation.manifest.descriptors)
+            cells = self._verdict_cells(view)
             needle = view.state.filter
-            visible = tuple(
-                p for p in range(len(cells)) if row_matches(self._static[p], cells[p], needle)
-            )
-            limit = self._media_limit(visible, cells)
-            signature = (id(evaluation.manifest), needle, view.profile.name, limit)
+            # The model decides which rows the filter lets through (and keeps the selection
+            # on one of them).
+            visible = view.visible
+            limit, hidden = self._fit(visible, cells)
+            signature = (id(evaluation.manifest), needle, view.profile.name, limit, hidden)
             styles = self._styles()
             if signature == self._signature and visible == self.visible_positions:
                 for p in visible:
-                    if cells[p] != self._cells.get(p):
+                    # Cells objects are shared per combination: identity says "unchanged".
+                    if cells[p] is not self._cells.get(p):
                         row = self._dynamic(cells[p], styles)
                         for key, value in zip(("checks", "verdict", "differs"), row, strict=True):
-                            self.update_cell(str(p), key, value)
+                            if key not in hidden:
+                                self.update_cell(str(p), key, value)
             else:
                 # Columns too: DataTable only ever widens a column to its widest content.
                 self.clear(columns=True)
-                self._add_columns()
+                self._add_columns(hidden)
                 for p in visible:
-                    self.add_row(*self._row(self._static[p], cells[p], styles, limit), key=str(p))
+                    row = self._row(self._static[p], cells[p], styles, limit, hidden)
+                    self.add_row(*row, key=str(p))
                 self.visible_positions = visible
                 self._signature = signature
             self._cells = cells
             self._move_to(view.selected)
+
+    def _verdict_cells(self, view: ExplorerView) -> dict[int, VerdictCells]:
+        """Each row's policy-dependent cells, from the evaluation's kinds (cheap per key)."""
+        evaluation = view.evaluation
+        assert evaluation is not None
+        other = view.other.kinds if view.other is not None else None
+        key = (evaluation.kinds, other, view.differs, view.basis)
+        cached = self._cells_key
+        # The prepared manifest by identity (its equality would compare every descriptor).
+        if cached is not None and cached[0] is evaluation.prepared and cached[1] == key:
+            return self._cells
+        self._cells_key = (evaluation.prepared, key)
+        differs = view.differs
+        return {
+            p: _cells(
+                evaluation.checks(p),
+                kind,
+                other[p] if other is not None and p in differs else None,
+                view.basis is Basis.NONE,
+            )
+            for p, kind in enumerate(evaluation.kinds)
+        }
 
     def _move_to(self, position: int | None) -> None:
         if position is None or position not in self.visible_positions:
@@ -231,5 +291,7 @@ class LayersTable(DataTable):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.Selected(int(event.row_key.value)))
+        # An empty table highlights "no row" (a None key) when the cursor moves.
+        value = getattr(event.row_key, "value", None)
+        if value is not None:
+            self.post_message(self.Selected(int(value)))

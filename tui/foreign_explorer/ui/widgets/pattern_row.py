@@ -15,9 +15,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from foreign_explorer.core.goregex import GoRegexpError, compile_go
-from foreign_explorer.core.lint import LintWarning, Outcome
+from foreign_explorer.core.lint import MATCHES_NONE, TITLES, LintWarning, Outcome
 from foreign_explorer.core.profiles import GoVersion
-from foreign_explorer.ui.text import FAIL, window
+from foreign_explorer.core.visible import is_visible
+from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.text import FAIL, lines_needed, shown, window
+from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 
 class GoPatternValidator(Validator):
@@ -54,8 +57,12 @@ class PatternError(Widget):
             self.pattern = pattern
             return
         self.pattern, self.error = pattern, error
-        self.display = error is not None
-        self.refresh(layout=True)
+        if (error is not None) != self.display:
+            self.display = error is not None
+            self.refresh(layout=True)
+            return
+        # While a pattern stays invalid, each keystroke changes the text, rarely its height.
+        self.refresh(layout=lines_needed(self.render(), self.size.width) != self.size.height)
 
     def render(self) -> Text:
         error = self.error
@@ -63,11 +70,16 @@ class PatternError(Widget):
             return Text()
         text = Text()
         text.append(
-            f"{FAIL} {error.message}", self.get_component_rich_style("pattern-error--message")
+            f"{FAIL} {shown(error.message)}",
+            self.get_component_rich_style("pattern-error--message"),
         )
         if error.caret is not None:
             width = max(self.size.width - 1, 8)
-            piece, at = window(self.pattern.replace("\n", " "), error.caret, width)
+            # Each character as it is drawn (escapes widen it), so the caret stays under it.
+            cells = [shown(c) for c in self.pattern]
+            flat = "".join(cells)
+            at = sum(len(c) for c in cells[: error.caret])
+            piece, at = window(flat, at, width)
             text.append(f"\n{piece}\n")
             text.append(" " * at + "^", self.get_component_rich_style("pattern-error--caret"))
         return text
@@ -79,6 +91,12 @@ def _short(profile: str) -> str:
 
 def warning_line(warning: LintWarning) -> tuple[str, str]:
     """(what is wrong, what the registry does with which URL) for one line on screen."""
+    if warning.code == MATCHES_NONE:
+        # The title alone beside "passes <url>" reads as a contradiction: say why it passes.
+        return warning.message, f"e.g. {warning.example}"
+    if warning.code not in TITLES or not warning.claims:
+        # A finding without a URL to prove it (a config key the registry ignores, say).
+        return warning.message, warning.example or ""
     first, *others = warning.claims
     verb = "passes" if first.outcome is Outcome.ACCEPTED else "rejected"
     if not others:
@@ -110,10 +128,13 @@ class LintLines(Widget):
         # Only on change: each refresh costs a layout pass, and this runs on every keystroke.
         if warnings == self.warnings:
             return
+        was_shown = bool(self.warnings)
         self.warnings = warnings
         self.display = bool(warnings)
-        self.tooltip = "\n\n".join(f"{w.where}: {w.message}" for w in warnings) or None
-        self.refresh(layout=True)
+        tip = "\n\n".join(f"{w.where}: {shown(w.message)}" for w in warnings)
+        self.tooltip = Text(tip) if tip else None
+        rows = len(self.render().plain.split("\n")) if warnings else 0
+        self.refresh(layout=was_shown != bool(warnings) or rows != self.size.height)
 
     def render(self) -> Text:
         text = Text()
@@ -122,9 +143,10 @@ class LintLines(Widget):
         width = max(self.content_size.width, 20)
         for number, warning in enumerate(self.warnings):
             title, rest = warning_line(warning)
-            head = f"⚠ {title}:"
+            head = f"⚠ {title}:" if rest else f"⚠ {title}"
             # Words (and URLs) whole where they fit: no break at a URL's hyphens.
-            lines = textwrap.wrap(f"{head} {rest}", width=width, break_on_hyphens=False)
+            line_text = shown(f"{head} {rest}" if rest else head)
+            lines = textwrap.wrap(line_text, width=width, break_on_hyphens=False)
             for k, line in enumerate(lines):
                 if number or k:
                     text.append("\n")
@@ -136,7 +158,7 @@ class LintLines(Widget):
         return text
 
 
-class PatternInput(Input):
+class PatternInput(VisibleInput):
     """The text field; Esc or Enter hand the keyboard back to the layers."""
 
     BINDINGS = [
@@ -162,6 +184,23 @@ class PatternInput(Input):
     class RemoveEmpty(Message):
         pass
 
+    _typing = False
+
+    def _watch_value(self, value: str) -> None:
+        # Textual's Input re-lays out the whole screen on every keystroke (its virtual width
+        # follows the text). This field has a fixed size, so a repaint is enough: half of a
+        # keystroke's cost at 500 layers.
+        self._typing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._typing = False
+
+    def refresh(self, *regions, repaint=True, layout=False, recompose=False):  # type: ignore[no-untyped-def]
+        return super().refresh(
+            *regions, repaint=repaint, layout=layout and not self._typing, recompose=recompose
+        )
+
     def action_leave(self) -> None:
         self.post_message(self.Leave())
 
@@ -176,7 +215,7 @@ class PatternInput(Input):
         super().action_delete_left()
 
 
-class PatternRow(Vertical):
+class PatternRow(Guarded, Vertical):
     """Number, input and remove button; Go's error under them while the pattern is invalid."""
 
     class Edited(Message):
@@ -212,6 +251,8 @@ class PatternRow(Vertical):
         # The text as last reported by the input: readable before the input is composed.
         self._value = value
         self._note: str | None = None
+        # Emptied by the user (as opposed to added with `a`/`d` and not typed in yet).
+        self._emptied = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pattern-line"):
@@ -265,10 +306,14 @@ class PatternRow(Vertical):
 
     def _show_error(self) -> None:
         self.query_one(PatternError).show(self._value, self.validator.error)
-        if self.pending and not self._value:
+        if self.pending and not self._value and self._emptied:
+            text = "empty: left out of the policy until you type (empty would match every URL)"
+        elif self.pending and not self._value:
             text = "type a pattern; Esc leaves, Backspace removes"
         elif not self._value:
-            text = "empty pattern: it matches every URL"
+            text = "empty pattern (as started with): it matches every URL"
+        elif not is_visible(self._value):
+            text = f"holds control characters: {shown(self._value)}"
         else:
             text = ""
         if text != self._note:
@@ -284,6 +329,9 @@ class PatternRow(Vertical):
         self._value = event.value
         if event.value:
             self.pending = False
+        elif changed:
+            # Emptied by an edit: left out, like a row just added, not "match every URL".
+            self.pending = self._emptied = True
         self._show_error()
         # The input reports its initial value too: that is no edit.
         if changed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -11,7 +12,9 @@ from textual.widgets import Label, Static
 from foreign_explorer.core.lint import LintWarning
 from foreign_explorer.core.policy import PolicySource, PolicyStartupError, PolicyUnsupported
 from foreign_explorer.core.profiles import GoVersion
+from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.model import ExplorerView
+from foreign_explorer.ui.text import shown
 from foreign_explorer.ui.widgets.pattern_row import LintLines, PatternRow
 
 LISTS = ("allow", "deny")
@@ -22,11 +25,12 @@ def _set_text(widget: Static, text: str) -> None:
     if getattr(widget, "_shown_text", None) == text:
         return
     widget._shown_text = text  # type: ignore[attr-defined]
-    widget.update(text)
+    # Plain text: patterns and Go's errors quote `[` and `]`, which markup would parse.
+    widget.update(Text(text))
     widget.display = bool(text)
 
 
-class PolicyEditor(VerticalScroll):
+class PolicyEditor(Guarded, VerticalScroll):
     """Two ordered lists of Go patterns; add, edit, remove and reorder them."""
 
     class Changed(Message):
@@ -112,9 +116,14 @@ class PolicyEditor(VerticalScroll):
     def _show_warnings(self, warnings: tuple[LintWarning, ...]) -> None:
         """Each warning under its pattern; those about the policy as a whole under the lists."""
         by_pattern: dict[tuple[str, int], list[LintWarning]] = {}
+        wide: list[LintWarning] = []
         for warning in warnings:
-            if warning.index is not None:
+            # About one allow or deny pattern: under it. Anything else (the policy as a whole,
+            # config keys the registry ignores, other settings): one line under the lists.
+            if warning.index is not None and warning.list_name in LISTS:
                 by_pattern.setdefault((warning.list_name, warning.index), []).append(warning)
+            else:
+                wide.append(warning)
         for name in LISTS:
             # Pending rows (added, still empty) are not in the policy: they do not count.
             index = 0
@@ -124,18 +133,17 @@ class PolicyEditor(VerticalScroll):
                     continue
                 row.show_warnings(tuple(by_pattern.get((name, index), ())))
                 index += 1
-        wide = tuple(w for w in warnings if w.index is None)
-        self.query_one("#policy-warnings", LintLines).show(wide)
+        self.query_one("#policy-warnings", LintLines).show(tuple(wide))
 
     def _startup_text(self, error: PolicyStartupError | PolicyUnsupported) -> str:
         if isinstance(error, PolicyUnsupported):
-            return f"✗ {error.message}"
-        rows = self.rows(error.list_name)
+            return f"✗ {shown(error.message)}"
+        rows = [row for row in self.rows(error.list_name) if not row.pending]
         if error.index is not None and error.index < len(rows) and rows[error.index].error:
             # The row shows Go's error already; say only what it means.
             return f"✗ the registry would not start: {error.list_name}[{error.index}] is invalid"
         where = f"{error.list_name}[{error.index}]" if error.index is not None else error.list_name
-        return f"✗ the registry would not start ({where}): {error.message}"
+        return f"✗ the registry would not start ({where}): {shown(error.message)}"
 
     def _renumber(self) -> None:
         for name in LISTS:

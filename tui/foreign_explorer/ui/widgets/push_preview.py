@@ -1,15 +1,68 @@
-"""What `docker push` would get back: status line and the exact JSON body bytes."""
+"""What `docker push` would get back: status line and the exact JSON body bytes.
+
+The pane scrolls (mouse, or Tab to it and the arrow keys) and `b` opens the whole response in
+a modal: a body is never cut without a way to read the rest.
+"""
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
-from foreign_explorer.ui.model import ExplorerView
-from foreign_explorer.ui.text import mark
+from foreign_explorer.core.response import PushResponse
+from foreign_explorer.ui.model import EntryStatus, ExplorerView
+from foreign_explorer.ui.text import mark, shown
 
 
-class PushPreview(Widget):
+def response_text(
+    response: PushResponse, ok_style: Style | str = "", fail_style: Style | str = ""
+) -> Text:
+    """`✓ HTTP 201 Created  (empty body…)` or `✗ HTTP 500 …  {"errors":[…]}`, body escaped."""
+    ok = response.accepted
+    text = Text()
+    text.append(f"{mark(ok)} HTTP {response.status_line}", ok_style if ok else fail_style)
+    if ok:
+        text.append("  (empty body: the manifest is stored)")
+        return text
+    body = response.body.decode("utf-8", "replace").rstrip("\n")
+    text.append(f"  {shown(body)}")
+    return text
+
+
+def push_text(
+    view: ExplorerView | None, ok_style: Style | str = "", fail_style: Style | str = ""
+) -> Text:
+    """Everything the push pane says for `view` (the modal shows the same, unclipped)."""
+    if view is None or view.entry is None or view.entry.status is EntryStatus.LOADING:
+        return Text("nothing to push yet")
+    if view.entry.status is EntryStatus.FAILED:
+        return Text("nothing to push: the image could not be loaded")
+    if not view.push_known:
+        return Text(
+            "no push: the registry would not start with this policy, so there is nothing to "
+            "push to (see the first lines)",
+            fail_style,
+        )
+    if view.refusal is not None:
+        if not view.refusal.responses:
+            return Text(f"the registry would refuse it: {shown(view.refusal.message)}", fail_style)
+        text = Text()
+        for number, (content_type, response) in enumerate(view.refusal.responses):
+            if number:
+                text.append("\n")
+            if content_type is not None:
+                text.append(f"pushed {shown(content_type)}:\n")
+            text.append_text(response_text(response, ok_style, fail_style))
+        return text
+    if view.evaluation is None:
+        return Text("nothing to push yet")
+    return response_text(view.evaluation.response, ok_style, fail_style)
+
+
+class PushPreview(VerticalScroll):
     """`HTTP 500 Internal Server Error  {"errors":[...]}` as the registry writes it."""
 
     COMPONENT_CLASSES = {"push-preview--pass", "push-preview--fail", "push-preview--dim"}
@@ -17,29 +70,25 @@ class PushPreview(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._view: ExplorerView | None = None
+        self._shown: object = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="push-body", markup=False)
 
     def show(self, view: ExplorerView) -> None:
-        before = self._response()
         self._view = view
-        if self._response() != before:
-            self.refresh(layout=True)
+        key = self._key(view)
+        if key != self._shown:
+            self._shown = key
+            self.query_one("#push-body", Static).update(self.text())
 
-    def _response(self) -> object:
-        view = self._view
-        return None if view is None or view.evaluation is None else view.evaluation.response
+    @staticmethod
+    def _key(view: ExplorerView) -> object:
+        entry = view.entry
+        response = view.evaluation.response if view.evaluation is not None else None
+        return (entry.status if entry else None, view.push_known, view.refusal, response)
 
-    def render(self) -> Text:
-        view = self._view
-        if view is None or view.evaluation is None:
-            return Text("nothing to push yet", self.get_component_rich_style("push-preview--dim"))
-        response = view.evaluation.response
-        ok = response.accepted
-        style = self.get_component_rich_style(f"push-preview--{'pass' if ok else 'fail'}")
-        text = Text()
-        text.append(f"{mark(ok)} HTTP {response.status_line}", style)
-        if ok:
-            text.append("  (empty body: the manifest is stored)")
-            return text
-        body = response.body.decode("utf-8", "replace").rstrip("\n")
-        text.append(f"  {body}")
-        return text
+    def text(self) -> Text:
+        ok = self.get_component_rich_style("push-preview--pass")
+        fail = self.get_component_rich_style("push-preview--fail")
+        return push_text(self._view, ok, fail)

@@ -8,7 +8,16 @@ from textual.widget import Widget
 from foreign_explorer.core.mediatypes import short_media_type
 from foreign_explorer.core.units import short_digest
 from foreign_explorer.ui.model import EntryStatus, ExplorerView
-from foreign_explorer.ui.text import DIFFERS, FAIL, PASS, blocked_text, push_line
+from foreign_explorer.ui.text import (
+    DIFFERS,
+    FAIL,
+    PASS,
+    blocked_text,
+    push_line,
+    refusal_line,
+    shown,
+    target_name,
+)
 
 
 class VerdictHeader(Widget):
@@ -49,17 +58,17 @@ class VerdictHeader(Widget):
     def _identity(self, view: ExplorerView) -> Text:
         # Most important first: a narrow terminal cuts the end of the line, never the target.
         text = Text(" target: ")
-        text.append(view.profile.title, self._style("target"))
+        text.append(target_name(view.profile), self._style("target"))
         text.append("  · ")
         dim = self._style("dim")
         entry, image = view.entry, view.image
         if entry is not None:
-            text.append(f" {image.title if image is not None else entry.name}")
+            text.append(f" {shown(image.title if image is not None else entry.name)}")
         if image is not None:
             if image.platform:
-                text.append(f"  {image.platform}")
-            text.append(f"  {short_digest(image.digest)}…", dim)
-            text.append(f"  {short_media_type(image.manifest.media_type)}", dim)
+                text.append(f"  {shown(image.platform)}")
+            text.append(f"  {shown(short_digest(image.digest))}…", dim)
+            text.append(f"  {shown(short_media_type(image.manifest.media_type))}", dim)
         return text
 
     def _verdict(self, view: ExplorerView) -> Text:
@@ -69,10 +78,20 @@ class VerdictHeader(Widget):
             text.append("nothing loaded: o opens a reference or a file", self._style("dim"))
             return text
         if entry.status is EntryStatus.LOADING:
-            text.append(f"loading {entry.name}…", self._style("dim"))
+            text.append(f"loading {shown(entry.name)}…", self._style("dim"))
             return text
-        if entry.status is EntryStatus.FAILED or evaluation is None:
-            text.append(f"{FAIL} could not load {entry.name}: {entry.error}", self._style("fail"))
+        if entry.status is EntryStatus.FAILED:
+            message = f"{FAIL} could not load {shown(entry.name)}: {shown(entry.error or '')}"
+            text.append(message, self._style("fail"))
+            return text
+        if not view.push_known:
+            # As check's exit 3: no push verdict while the registry would not even start.
+            text.append(f"{FAIL} {shown(view.no_start_text)}", self._style("fail"))
+            return text
+        if view.refusal is not None:
+            text.append(f"{FAIL} {shown(refusal_line(view.refusal))}", self._style("fail"))
+            return text
+        if evaluation is None:
             return text
         ok = evaluation.accepted
         text.append(
@@ -85,12 +104,6 @@ class VerdictHeader(Widget):
         if view.differs:
             count = len(view.differs)
             noun = "descriptor differs" if count == 1 else "descriptors differ"
-            text.append(
-                f"  ·  {DIFFERS} {count} {noun} on {view.other_profile.title}", self._style("warn")
-            )
-        if view.policy_error is not None:
-            text.append(
-                "  ·  the edited policy does not compile: showing the last one that does",
-                self._style("warn"),
-            )
+            other = target_name(view.other_profile)
+            text.append(f"  ·  {DIFFERS} {count} {noun} on {other}", self._style("warn"))
         return text
