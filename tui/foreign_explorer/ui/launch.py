@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass
 
 from foreign_explorer.core.errors import ForeignExplorerError
@@ -63,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         options = options_from_args(args)
     except (ForeignExplorerError, ValueError) as exc:
-        print(f"foreign-explorer: {exc}", file=sys.stderr)
+        from foreign_explorer.console import error
+
+        error("foreign-explorer", str(exc))
         return 2
     # Textual paints at most TEXTUAL_FPS frames a second (60 by default) and a keystroke takes
     # two frames (the typed character, then the new verdicts): at 60 the wait for frames alone
