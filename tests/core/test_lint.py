@@ -588,7 +588,7 @@ def test_json_form_has_exactly_the_documented_keys() -> None:
 
 def test_every_rule_has_a_short_title() -> None:
     assert all(isinstance(title, str) and title for title in L.TITLES.values())
-    assert len(set(L.TITLES)) == 23
+    assert len(set(L.TITLES)) == 26
 
 
 def test_policy_wide_warnings_come_first_then_allow_then_deny() -> None:

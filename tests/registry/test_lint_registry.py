@@ -232,7 +232,8 @@ def test_each_case_raises_the_rules_it_is_for() -> None:
 
 def test_every_rule_is_proven_by_some_case() -> None:
     raised = {w.code for case in CASES for w in case.warnings()}
-    assert raised == set(lint_module.TITLES)
+    # The reading rules have their own proofs (test_reading_lint_registry.py).
+    assert raised | lint_module.READING_CODES == set(lint_module.TITLES)
 
 
 @pytest.mark.parametrize(("case", "warning"), _proofs())

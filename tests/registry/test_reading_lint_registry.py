@@ -15,11 +15,11 @@ import pytest
 import yaml
 
 from foreign_explorer.core.lint import LintWarning, Outcome, lint
-from foreign_explorer.core.lint.reading_rules import (
+from foreign_explorer.core.lint.model import (
     ENV_INDEXED_NAME,
     INDEXES_DIFFER,
     PLATFORM_LIST_PANIC,
-    READING_TITLES,
+    READING_CODES,
 )
 from foreign_explorer.core.policy import PolicySource, apply_environment, source_from_config
 from foreign_explorer.core.profiles import PROFILES, Profile
@@ -44,7 +44,7 @@ class Case:
 
     def warnings(self, profile: Profile) -> list[LintWarning]:
         found = lint(self.source(profile), profile)
-        return [w for w in found if w.code in READING_TITLES]
+        return [w for w in found if w.code in READING_CODES]
 
 
 def _indexes(**indexes: Any) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def test_each_case_raises_the_rules_it_is_for() -> None:
 
 def test_every_reading_rule_is_proven_by_some_case() -> None:
     raised = {w.code for case in CASES for p in PROFILES.values() for w in case.warnings(p)}
-    assert raised == set(READING_TITLES)
+    assert raised == READING_CODES
 
 
 def _proofs() -> list[Any]:

@@ -31,6 +31,9 @@ VALIDATION_DISABLED = "validation-disabled"
 MATCHES_NONE = "matches-none"
 PROFILES_DIFFER = "profiles-differ"
 GO_VERSION_ONLY = "go-version-only"
+ENV_INDEXED_NAME = "env-indexed-name"
+INDEXES_DIFFER = "indexes-differ"
+PLATFORM_LIST_PANIC = "platform-list-panic"
 
 # A few words per rule, for one line under a pattern in the explorer.
 TITLES = {
@@ -57,7 +60,12 @@ TITLES = {
     MATCHES_NONE: "matches no loaded URL",
     PROFILES_DIFFER: "2.8 and 3.x disagree",
     GO_VERSION_ONLY: "some Go versions reject it",
+    ENV_INDEXED_NAME: "indexed env name: not what it seems",
+    INDEXES_DIFFER: "2.8 and 3.x require other index children",
+    PLATFORM_LIST_PANIC: "a child without platform: no response",
 }
+# The rules about how a registry version reads the configuration (lint/reading_rules.py).
+READING_CODES = frozenset({ENV_INDEXED_NAME, INDEXES_DIFFER, PLATFORM_LIST_PANIC})
 
 # Hosts nobody owns (RFC 2606/6761): what an attacker's host stands for in examples.
 EVIL_HOSTS = ("evil.example", "attacker.example", "evil.invalid")

@@ -18,33 +18,19 @@ descriptions of an index, whose claims the differential suite proves on both reg
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from foreign_explorer.core.lint.model import EVIL_HOSTS, Claim, LintWarning, Outcome
+from foreign_explorer.core.lint.model import (
+    ENV_INDEXED_NAME,
+    EVIL_HOSTS,
+    INDEXES_DIFFER,
+    PLATFORM_LIST_PANIC,
+    Claim,
+    LintWarning,
+    Outcome,
+)
 from foreign_explorer.core.lint.probes import _shape
 from foreign_explorer.core.lint.run import _meant, _Run
 from foreign_explorer.core.policy import EnvTrap
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
-
-ENV_INDEXED_NAME = "env-indexed-name"
-INDEXES_DIFFER = "indexes-differ"
-PLATFORM_LIST_PANIC = "platform-list-panic"
-
-READING_TITLES = {
-    ENV_INDEXED_NAME: "indexed env name: not what it seems",
-    INDEXES_DIFFER: "2.8 and 3.x require other index children",
-    PLATFORM_LIST_PANIC: "a child without platform: no response",
-}
-
-
-@dataclass(frozen=True)
-class ReadingWarning(LintWarning):
-    """A LintWarning of these rules (their titles live here, beside them)."""
-
-    @property
-    def title(self) -> str:
-        return READING_TITLES[self.code]
-
 
 _MISSING_CHILD = "an index whose {} child is not in the repository"
 _NO_PLATFORM = "an OCI index with a child that has no platform"
@@ -94,7 +80,7 @@ def _add_url(run: _Run, list_name: str, message: str, example: str) -> None:
     """A warning whose example URL the engine has judged (the claim is that verdict)."""
     outcome = Outcome.ACCEPTED if run.passes(example) else Outcome.REJECTED
     claims = (Claim(run.policy.profile.name, outcome),)
-    warning = ReadingWarning(ENV_INDEXED_NAME, list_name, None, None, message, example, claims)
+    warning = LintWarning(ENV_INDEXED_NAME, list_name, None, None, message, example, claims)
     run.warnings.append(warning)
 
 
@@ -167,4 +153,4 @@ def _add(run: _Run, code: str, message: str, example: str, *, three: bool, two: 
     claims = tuple(
         Claim(name, Outcome.ACCEPTED if by_profile[name] else Outcome.REJECTED) for name in order
     )
-    run.warnings.append(ReadingWarning(code, "policy", None, None, message, example, claims))
+    run.warnings.append(LintWarning(code, "policy", None, None, message, example, claims))
