@@ -272,3 +272,72 @@ def test_an_alias_bomb_is_walked_once_per_node_not_expanded() -> None:
         lines.append(f"  l{level}: &l{level} {{a: {below}, b: {below}, c: {below}, d: {below}}}")
     keys = config_keys("\n".join(lines) + "\n")
     assert len(keys) == 1 + 1 + 6 * 5
+
+
+# --- merge keys: `<<: *base` brings the keys of base in where it stands, as yaml.v2 does ---------
+
+ANCHORED_URLS = "x-urls: &urls\n  alow: ['^https://mcr\\.microsoft\\.com/']\n"
+
+
+def test_a_misspelt_key_inside_a_merged_anchor_is_reported_by_its_path_under_validation() -> None:
+    text = ANCHORED_URLS + URLS + "      <<: *urls\n"
+    assert _fates(text) == {
+        "validation.manifests.urls.alow": (Fate.UNKNOWN, "validation.manifests.urls.allow")
+    }
+
+
+def test_a_merged_key_the_registry_reads_is_no_finding_and_counts_as_set() -> None:
+    text = "x-urls: &urls\n  allow: [a]\n" + URLS + "      <<: *urls\n"
+    assert _fates(text) == {}
+    assert "validation.manifests.urls.allow" in present_paths(config_keys(text), P28)
+
+
+def test_merge_keys_are_followed_through_lists_and_nested_merges() -> None:
+    text = (
+        "x-a: &a\n  disabled: false\n"
+        "x-b: &b\n  manifest: {}\n"
+        "x-c: &c\n  <<: *b\n  enabeld: true\n"
+        "validation:\n  <<: [*a, *c]\n"
+    )
+    assert _fates(text) == {
+        "validation.manifest": (Fate.UNKNOWN, "validation.manifests"),
+        "validation.enabeld": (Fate.UNKNOWN, "validation.enabled"),
+    }
+
+
+def test_keys_below_a_merged_key_are_walked_under_its_path() -> None:
+    text = "x-m: &m\n  manifests:\n    urls:\n      Deny: [b]\n" + "validation:\n  <<: *m\n"
+    assert _fates(text) == {
+        "validation.manifests.urls.Deny": (Fate.UNKNOWN, "validation.manifests.urls.deny")
+    }
+
+
+@pytest.mark.parametrize("value", ["*scalar", "[*scalar]", "null", "*list"])
+def test_the_merge_key_itself_is_never_an_unread_key(value: str) -> None:
+    text = f"x: [&scalar s, &list [1]]\nvalidation:\n  <<: {value}\n  disabled: false\n"
+    assert [k.path for k in config_keys(text)] == ["validation.disabled"]
+
+
+def test_a_key_written_directly_and_through_a_merge_is_reported_once() -> None:
+    text = ANCHORED_URLS + URLS + "      <<: *urls\n      alow: [b]\n"
+    keys = config_keys(text)
+    assert [k.path for k in keys].count("validation.manifests.urls.alow") == 2
+    assert [f.key.path for f in fates(keys, P28)] == ["validation.manifests.urls.alow"]
+
+
+def test_a_merge_bomb_brings_each_mapping_in_once() -> None:
+    # Each level merges the one below four times: expanded, thousands of pairs; as written, 7.
+    lines = ["x:", "  l0: &l0 {k: v}"]
+    for level in range(1, 7):
+        below = f"*l{level - 1}"
+        lines.append(f"  l{level}: &l{level} {{<<: [{below}, {below}, {below}, {below}]}}")
+    lines += ["validation:", "  <<: *l6"]
+    keys = config_keys("\n".join(lines) + "\n")
+    assert [k.path for k in keys] == ["validation.k"]
+
+
+def test_the_policy_reader_and_the_key_finder_agree_on_merged_lists() -> None:
+    text = "x-urls: &urls\n  allow: [a]\n  deny: [b]\n" + URLS + "      <<: *urls\n"
+    source = source_from_config(text)
+    assert (source.allow, source.deny) == (("a",), ("b",))
+    assert fates(source.keys, P3) == ()
