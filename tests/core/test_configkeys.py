@@ -179,6 +179,38 @@ def test_3_reads_indexed_list_names_so_they_are_left_to_its_own_rules() -> None:
     assert _fates("", P3, {"REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS": "none"}) == {}
 
 
+PLATFORMLIST = "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMLIST"
+
+
+@pytest.mark.parametrize(
+    ("name", "fate", "nearest"),
+    [
+        (f"{PLATFORMLIST}_0_VARIANT", Fate.UNKNOWN, ""),
+        (f"{PLATFORMLIST}_0_OS_X", Fate.BELOW_SCALAR, f"{PLATFORMLIST}_0_OS"),
+        ("REGISTRY_VALIDATION_Manifests_URLS_ALLOW", Fate.UNKNOWN,
+         "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW"),
+    ],
+)  # fmt: skip
+def test_variables_3_never_reads_below_a_list_item_or_with_a_lower_case_part(
+    name: str, fate: Fate, nearest: str
+) -> None:
+    assert _fates("", P3, {name: "x"}) == {name: (fate, nearest)}
+
+
+@pytest.mark.parametrize("name", [f"{PLATFORMLIST}_0_OS", f"{PLATFORMLIST}_X"])
+def test_3_reads_a_list_items_fields_and_leaves_a_bad_index_to_the_policy_reader(
+    name: str,
+) -> None:
+    assert _fates("", P3, {name: "linux"}) == {}
+
+
+def test_keys_inside_a_list_variables_yaml_value_are_checked_per_item() -> None:
+    env = {PLATFORMLIST: "[{os: linux, architecture: amd64, variant: v8}]"}
+    assert _fates("", P3, env) == {
+        "validation.manifests.indexes.platformlist[0].variant": (Fate.UNKNOWN, "")
+    }
+
+
 def test_variables_that_set_a_real_path_are_read() -> None:
     env = {
         "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW": "['^https://a/']",

@@ -28,6 +28,7 @@ from foreign_explorer.core.lint.reading_rules import READING_TITLES
 from foreign_explorer.core.manifest import parse_manifest
 from foreign_explorer.core.policy import (
     Policy,
+    PolicyConfigError,
     PolicySource,
     PolicyStartupError,
     PolicyUnsupported,
@@ -61,6 +62,7 @@ MERGED_TYPO = (
     f"x-urls: &urls\n  alow: ['{MCR}']\nvalidation:\n  manifests:\n    urls:\n      <<: *urls\n"
 )
 INDEXES = "validation:\n  manifests:\n    indexes:\n"
+PLATFORMLIST = "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMLIST"
 # URLs the documentation's example is judged by (the issue's list).
 DOC_PROBES = (
     "https://evil.example?.example.com/",
@@ -306,6 +308,45 @@ CASES = [
         env={"REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS": "bogus"},
         only=DISTRIBUTION_2_8,
     ),
+    _config_case(
+        "env-indexes-value-typo",
+        {L.IGNORED_ENV},
+        env={"REGISTRY_VALIDATION_MANIFESTS_INDEXES": "{platforms: none, bogus: 1}"},
+        on3={L.IGNORED_KEY},
+    ),
+    # 3.x walks into the platform list: it appends an empty item, then finds no such field.
+    _config_case(
+        "env-platformlist-variant",
+        {L.IGNORED_ENV},
+        env={f"{PLATFORMLIST}_0_VARIANT": "v8"},
+    ),
+    _config_case("env-platformlist-below-os", {L.IGNORED_ENV}, env={f"{PLATFORMLIST}_0_OS_X": "x"}),
+    _config_case(
+        "env-platformlist-value-variant",
+        {L.IGNORED_ENV},
+        env={
+            "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS": "list",
+            PLATFORMLIST: "[{os: linux, architecture: amd64, variant: v8}]",
+        },
+        on3={L.IGNORED_KEY},
+    ),
+    _config_case(
+        "env-mixed-case-part",
+        {L.IGNORED_ENV},
+        env={"REGISTRY_VALIDATION_Manifests_URLS_ALLOW": f"['{MCR}']"},
+    ),
+    _config_case(
+        "env-section-value-typo",
+        {L.IGNORED_KEY},
+        env={"REGISTRY_VALIDATION": f"{{manifests: {{urls: {{allow: ['{MCR}']}}}}, alow: [x]}}"},
+    ),
+    _config_case(
+        "env-enabled-overrides-disabled",
+        {L.DEPRECATED_KEY},
+        env={"REGISTRY_VALIDATION_ENABLED": "true", "REGISTRY_VALIDATION_DISABLED": "true"},
+    ),
+    # Neither registry starts: a struct's variable holds a scalar.
+    Case("env-struct-given-a-scalar", (), env=(("REGISTRY_VALIDATION_MANIFESTS", "true"),)),
     _case(
         "named-group-go-1-22",
         {L.GO_VERSION_ONLY},
@@ -381,6 +422,9 @@ def test_every_rule_is_proven_by_some_case_on_each_profile() -> None:
         assert raised == expected, profile.name
 
 
+_LOGGED = '"Ignoring unrecognized environment variable"'
+
+
 @pytest.mark.parametrize(("case", "profile", "warning"), _proofs())
 def test_the_registry_does_what_the_warning_claims(
     case: Case, profile: Profile, warning: LintWarning, request: pytest.FixtureRequest
@@ -400,6 +444,13 @@ def test_the_registry_does_what_the_warning_claims(
         else:
             expected = 201 if claim.outcome is Outcome.ACCEPTED else 500
             assert _push_url(pool, case, warning.example) == expected, claim.profile
+        checked += 1
+    if warning.path is not None:
+        # The registry logs that it ignores a variable exactly when the warning says so
+        # (otherwise it ignores the key or variable "without a word").
+        registry = _registry(_pool(BUILD_OF[profile.name], request), case)
+        logged = f"{_LOGGED[1:-1]} {warning.path}" in registry.log_text()
+        assert logged == (_LOGGED in warning.message)
         checked += 1
     if warning.contrast is not None:
         # The same URL spelled the other way is judged the other way by the same registry
@@ -482,7 +533,7 @@ def _compiled(case: Case, profile: Profile) -> Policy | None:
     """The policy a registry of `profile` runs with the case, or None: it does not start."""
     try:
         return compile_policy(case.source(profile), profile)
-    except (PolicyStartupError, PolicyUnsupported):
+    except (PolicyConfigError, PolicyStartupError, PolicyUnsupported):
         return None
 
 
@@ -560,6 +611,9 @@ _INDEX_CASE_IDS = (
     "env-indexes",
     "indexes-misindented",
     "platformlist-variant",
+    "env-indexes-value-typo",
+    "env-platformlist-variant",
+    "env-platformlist-value-variant",
     "validation-disabled",
 )
 INDEX_CASES = [case for case in CASES if case.id in _INDEX_CASE_IDS]

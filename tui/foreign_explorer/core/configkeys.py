@@ -385,28 +385,43 @@ def _variable_fates(key: ConfigKey, profile: Profile, read: set[str]) -> list[Ke
     parts = name.split("_")[1:]
     field = _Field("", "", "struct", (schema(profile),))
     path = ""
-    for depth, part in enumerate(parts):
+    depth = 0
+    while depth < len(parts):
+        part = parts[depth]
         if field.kind == "scalar":
             return [KeyFate(key, Fate.BELOW_SCALAR, nearest="_".join(["REGISTRY", *parts[:depth]]))]
         if field.kind in ("list", "struct-list"):
-            if profile.env_indexed_names:
-                return []  # 3.x walks into lists: issue 10's rules, not a key this lint knows
-            whole = "_".join(["REGISTRY", *parts[:depth]])
-            return [KeyFate(key, Fate.INDEXED, nearest=whole)]
+            if not profile.env_indexed_names:
+                whole = "_".join(["REGISTRY", *parts[:depth]])
+                return [KeyFate(key, Fate.INDEXED, nearest=whole)]
+            if field.kind == "list" or not (part.isascii() and part.isdigit()):
+                # An indexed URL list is issue 10's rule (env-indexed-name); a bad index
+                # stops 3.x, and the policy reader says so.
+                return []
+            # 3.x walks into the item (appending one when the index is the list's length),
+            # then on into its fields.
+            field = _Field(field.key, field.go_name, "struct", field.fields)
+            path = f"{path}[{part}]"
+            depth += 1
+            continue
         sub = next((f for f in field.fields if f.go_name.upper() == part), None)
         if sub is None:
             for other in _SCHEMAS:
                 if other != profile.name and _variable_path(name, _SCHEMAS[other]):
                     reader = "distribution 3" if other == "distribution-3" else "distribution 2.8"
                     return [KeyFate(key, Fate.OTHER_VERSION, reader=reader)]
+            if variable_path(name.upper(), profile):
+                # A part in lower case: the parser compares upper-cased Go names.
+                return [KeyFate(key, Fate.UNKNOWN, nearest=name.upper())]
             guess = nearest_path(f"{path}.{part.lower()}" if path else part.lower(), read)
             return [KeyFate(key, Fate.UNKNOWN, nearest=env_name(guess, profile) if guess else "")]
         field = sub
         path = f"{path}.{sub.key}" if path else sub.key
+        depth += 1
     # The variable sets `path` with its YAML value: keys inside that value are read like the
     # file's, below that path.
     out: list[KeyFate] = []
-    if field.kind == "struct":
+    if field.kind in ("struct", "struct-list"):
         import yaml
 
         try:
