@@ -242,6 +242,19 @@ CASES = [
     _config_case("misindented", {L.IGNORED_KEY}, MISINDENTED, probes=DOC_PROBES),
     _config_case("gitlab-fork", {L.FORK_ONLY_KEY, L.HOST_WILDCARD, L.DENY_CASE}, GITLAB),
     _config_case("merged-typo", {L.IGNORED_KEY}, MERGED_TYPO),
+    # A merge key at the top level brings in a mis-indented validation section.
+    _config_case(
+        "merged-section-misindented",
+        {L.IGNORED_KEY},
+        f"x-base: &base\n  validation:\n    allow: ['{MCR}']\n<<: *base\n",
+    ),
+    # The same, spelled right: read through both merge keys, no key finding.
+    _config_case(
+        "merged-section",
+        set(),
+        f"x-urls: &urls\n  allow: ['{MCR}']\nx-base: &base\n  validation:\n"
+        "    manifests:\n      urls:\n        <<: *urls\n<<: *base\n",
+    ),
     _config_case("indexes-none", {L.IGNORED_KEY}, INDEXES + "      platforms: none\n", on3=set()),
     _config_case(
         "indexes-misindented",
