@@ -296,6 +296,37 @@ def test_exported_configs_hold_no_key_either_registry_ignores(form: str, source)
         assert fates(keys, profile) == ()
 
 
+MERGE_TARGETS = {
+    "empty": "",
+    "other-sections": "version: 0.1\nhttp:\n  addr: :5000\n",
+    "misindented": MISINDENTED,
+    "gitlab": GITLAB,
+    "flow": "validation: {manifests: {urls: {allow: ['^x'], deny: ['^y']}}}\n",
+    "disabled": "validation:\n  disabled: true\n",
+}
+
+
+@pytest.mark.parametrize("target", list(MERGE_TARGETS))
+@pytest.mark.parametrize(
+    "source",
+    [
+        PolicySource(allow=(r"^https://mcr\.microsoft\.com/",)),
+        PolicySource(allow=("a",), deny=("b",)),
+        PolicySource(deny=("b",)),
+        PolicySource(disabled=True),
+    ],
+)
+def test_a_merge_adds_no_key_either_registry_ignores(target: str, source) -> None:
+    from foreign_explorer.core.merge import merge_policy
+
+    before = MERGE_TARGETS[target]
+    after = merge_policy(before, source, force=True).text
+    assert config_keys(after), "nothing to check"
+    for profile in (P28, P3):
+        unread = {f.key.path for f in fates(config_keys(after), profile)}
+        assert unread == {f.key.path for f in fates(config_keys(before), profile)}
+
+
 def test_an_alias_bomb_is_walked_once_per_node_not_expanded() -> None:
     # Each level names the one below four times: expanded, thousands of keys; as written, 32.
     lines = ["validation:", "  l0: &l0 {k: v}"]

@@ -21,6 +21,7 @@ from foreign_explorer.core.lint import (
     LintWarning,
     Outcome,
     checked_urls,
+    config_key_findings,
     lint,
     lint_policy,
 )
@@ -469,6 +470,18 @@ def test_a_misspelt_key_a_merge_key_brings_in_is_a_finding_with_a_rejected_url()
         assert "did you mean validation.manifests.urls.allow?" in warning.message
         assert warning.example == "https://mcr.microsoft.com/" and not warning.accepted
         assert_proven(warning, source, profile)
+
+
+def test_the_key_findings_of_a_config_are_those_about_its_keys_only() -> None:
+    found = config_key_findings(MISINDENTED, P3)
+    assert [w.path for w in found] == ["validation.allow", "validation.deny"]
+    assert {w.code for w in found} == {L.IGNORED_KEY}
+    assert [w.claims[0].profile for w in found] == ["distribution-3"] * 2
+
+
+def test_a_config_the_registry_would_not_start_with_has_no_key_findings() -> None:
+    text = "validation:\n  alow: [x]\n  manifests:\n    urls:\n      allow: ['(?=x)']\n"
+    assert config_key_findings(text, P28) == ()
 
 
 def test_the_misplaced_allow_variable_shows_the_url_it_meant_to_admit_rejected() -> None:
