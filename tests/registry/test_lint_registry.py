@@ -366,6 +366,13 @@ CASES = [
         (r"(?<host>^https://mcr\.microsoft\.com/)",),
         only=DISTRIBUTION_3,
     ),
+    # Go 1.25 knows Unicode class aliases; Go 1.19 (2.8) refuses the pattern at start-up.
+    _case(
+        "unicode-class-alias",
+        {L.GO_VERSION_ONLY},
+        (r"^https://\p{Letter}+\.microsoft\.com/",),
+        only=DISTRIBUTION_3,
+    ),
 ]
 CLEAN = [
     PolicySource(allow=(MCR,)),
