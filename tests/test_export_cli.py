@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from foreign_explorer.cli import main
+from foreign_explorer.core.configkeys import config_keys, fates
 from foreign_explorer.core.envfile import parse_env_file
 from foreign_explorer.core.export import (
     config_document,
@@ -26,6 +27,7 @@ from foreign_explorer.core.export import (
     helm_values,
 )
 from foreign_explorer.core.policy import PolicySource, source_from_config
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
 
 MCR = r"^https://mcr\.microsoft\.com/"
 POLICY = PolicySource(allow=(MCR,))
@@ -378,6 +380,124 @@ def test_a_kept_list_that_would_stop_the_registry_refuses_the_merge(capsys, tmp_
     assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
 
 
+# --- a merge adds no key the registry never reads, and names those the file holds -------------
+
+# The documentation's example with the lists one level too high, beside a deny list in place.
+MISINDENTED = """\
+version: 0.1
+validation:
+  allow:
+    - ^https?://([^/]+\\.)*example\\.com/
+  deny:
+    - ^https?://www\\.example\\.com/
+  manifests:
+    urls:
+      deny:
+        - ^http://
+"""
+# GitLab's fork example: its limits beside the URL lists.
+GITLAB = """\
+version: 0.1
+validation:
+  manifests:
+    referencelimit: 150
+    payloadsizelimit: 64000
+    urls:
+      allow:
+        - ^https://old\\.example/
+"""
+
+
+def _warned(err: str) -> list[str]:
+    """`where (code)` of each WARN line on stderr."""
+    return [" ".join(line.split()[1:3]) for line in err.splitlines() if line[:4] == "WARN"]
+
+
+def _unread(text: str) -> dict[str, set[str]]:
+    """The paths each registry never reads, per profile."""
+    keys = config_keys(text)
+    return {
+        p.name: {f.key.path for f in fates(keys, p)} for p in (DISTRIBUTION_2_8, DISTRIBUTION_3)
+    }
+
+
+def test_merge_into_a_misindented_config_names_the_unread_lists_and_adds_none(
+    capsys, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(MISINDENTED, encoding="utf-8")
+    status, out, err = _run(capsys, "--allow", MCR, "--merge-into", str(config))
+    assert status == 0
+    assert "(allow: replaced, now 1 pattern; deny: kept, 1 pattern)" in out
+    assert _warned(err)[-2:] == [
+        "validation.allow (ignored-key):",
+        "validation.deny (ignored-key):",
+    ]
+    flat = " ".join(err.split())
+    assert "did you mean validation.manifests.urls.allow?" in flat
+    assert "rejected: https://example.com/" in flat
+    text = config.read_text(encoding="utf-8")
+    assert source_from_config(text) == PolicySource(allow=(MCR,), deny=("^http://",))
+    assert _unread(text) == _unread(MISINDENTED)
+
+
+def test_merge_into_gitlabs_example_names_its_fork_only_limits(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(GITLAB, encoding="utf-8")
+    status, _, err = _run(
+        capsys, "--allow", MCR, "--merge-into", str(config), "--target", "distribution-3"
+    )
+    assert status == 0
+    assert _warned(err) == [
+        "validation.manifests.referencelimit (fork-only-key):",
+        "validation.manifests.payloadsizelimit (fork-only-key):",
+    ]
+    assert "GitLab's fork of the registry; distribution 3.1 ignores it" in " ".join(err.split())
+    text = config.read_text(encoding="utf-8")
+    assert source_from_config(text) == POLICY
+    assert _unread(text) == _unread(GITLAB)
+
+
+def test_a_file_that_already_carries_the_policy_still_names_its_unread_keys(
+    capsys, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(GITLAB, encoding="utf-8")
+    status, out, err = _run(
+        capsys, "--allow", r"^https://old\.example/", "--merge-into", str(config)
+    )
+    assert (status, out) == (0, f"{config} already carries this policy; left unchanged\n")
+    assert _warned(err) == [
+        "validation.manifests.referencelimit (fork-only-key):",
+        "validation.manifests.payloadsizelimit (fork-only-key):",
+    ]
+    assert config.read_text(encoding="utf-8") == GITLAB
+
+
+def test_a_key_finding_of_both_the_policy_and_the_file_is_shown_once(
+    capsys, tmp_path: Path
+) -> None:
+    # --config holds the same unread lists as the target, whose deny list is kept: the kept
+    # list's lint and the file's own keys both name validation.allow and validation.deny.
+    other = tmp_path / "other.yml"
+    other.write_text(MISINDENTED, encoding="utf-8")
+    config = tmp_path / "config.yml"
+    config.write_text(MISINDENTED + "      allow: ['^x']\n", encoding="utf-8")
+    status, out, err = _run(capsys, "--config", str(other), "--merge-into", str(config))
+    assert status == 0
+    assert "deny: kept, 1 pattern" in out
+    warned = _warned(err)
+    assert warned.count("validation.allow (ignored-key):") == 1
+    assert warned.count("validation.deny (ignored-key):") == 1
+
+
+def test_a_clean_merge_prints_no_warning(capsys, tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    status, _, err = _run(capsys, "--allow", MCR, "--merge-into", str(config))
+    assert (status, err) == (0, "")
+
+
 # --- alias bombs: anchors and aliases are text, never expanded --------------------------------
 
 
@@ -424,7 +544,14 @@ def test_an_alias_bomb_in_the_config_is_merged_as_text(
     config = tmp_path / "config.yml"
     config.write_text(original, encoding="utf-8")
     done = _export_process("--allow", MCR, "--merge-into", str(config))
-    assert (done.returncode, done.stderr) == (0, "")
+    assert done.returncode == 0
+    # The bomb's own keys under validation are never read: the merge names each one, once.
+    unread = {
+        "notifications": [],
+        "validation": [f"validation.lol{level}" for level in range(levels + 1)],
+        "urls": ["validation.manifests.urls.x_laughs"],
+    }[where]
+    assert [line.split()[1] for line in done.stderr.splitlines() if line[:4] == "WARN"] == unread
     assert done.stdout == (
         f"merged into {config} (allow: replaced, now 1 pattern; deny: kept, 1 pattern); "
         f"backup: {config}.bak\n"

@@ -179,6 +179,38 @@ def test_3_reads_indexed_list_names_so_they_are_left_to_its_own_rules() -> None:
     assert _fates("", P3, {"REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS": "none"}) == {}
 
 
+PLATFORMLIST = "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMLIST"
+
+
+@pytest.mark.parametrize(
+    ("name", "fate", "nearest"),
+    [
+        (f"{PLATFORMLIST}_0_VARIANT", Fate.UNKNOWN, ""),
+        (f"{PLATFORMLIST}_0_OS_X", Fate.BELOW_SCALAR, f"{PLATFORMLIST}_0_OS"),
+        ("REGISTRY_VALIDATION_Manifests_URLS_ALLOW", Fate.UNKNOWN,
+         "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW"),
+    ],
+)  # fmt: skip
+def test_variables_3_never_reads_below_a_list_item_or_with_a_lower_case_part(
+    name: str, fate: Fate, nearest: str
+) -> None:
+    assert _fates("", P3, {name: "x"}) == {name: (fate, nearest)}
+
+
+@pytest.mark.parametrize("name", [f"{PLATFORMLIST}_0_OS", f"{PLATFORMLIST}_X"])
+def test_3_reads_a_list_items_fields_and_leaves_a_bad_index_to_the_policy_reader(
+    name: str,
+) -> None:
+    assert _fates("", P3, {name: "linux"}) == {}
+
+
+def test_keys_inside_a_list_variables_yaml_value_are_checked_per_item() -> None:
+    env = {PLATFORMLIST: "[{os: linux, architecture: amd64, variant: v8}]"}
+    assert _fates("", P3, env) == {
+        "validation.manifests.indexes.platformlist[0].variant": (Fate.UNKNOWN, "")
+    }
+
+
 def test_variables_that_set_a_real_path_are_read() -> None:
     env = {
         "REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW": "['^https://a/']",
@@ -264,6 +296,37 @@ def test_exported_configs_hold_no_key_either_registry_ignores(form: str, source)
         assert fates(keys, profile) == ()
 
 
+MERGE_TARGETS = {
+    "empty": "",
+    "other-sections": "version: 0.1\nhttp:\n  addr: :5000\n",
+    "misindented": MISINDENTED,
+    "gitlab": GITLAB,
+    "flow": "validation: {manifests: {urls: {allow: ['^x'], deny: ['^y']}}}\n",
+    "disabled": "validation:\n  disabled: true\n",
+}
+
+
+@pytest.mark.parametrize("target", list(MERGE_TARGETS))
+@pytest.mark.parametrize(
+    "source",
+    [
+        PolicySource(allow=(r"^https://mcr\.microsoft\.com/",)),
+        PolicySource(allow=("a",), deny=("b",)),
+        PolicySource(deny=("b",)),
+        PolicySource(disabled=True),
+    ],
+)
+def test_a_merge_adds_no_key_either_registry_ignores(target: str, source) -> None:
+    from foreign_explorer.core.merge import merge_policy
+
+    before = MERGE_TARGETS[target]
+    after = merge_policy(before, source, force=True).text
+    assert config_keys(after), "nothing to check"
+    for profile in (P28, P3):
+        unread = {f.key.path for f in fates(config_keys(after), profile)}
+        assert unread == {f.key.path for f in fates(config_keys(before), profile)}
+
+
 def test_an_alias_bomb_is_walked_once_per_node_not_expanded() -> None:
     # Each level names the one below four times: expanded, thousands of keys; as written, 32.
     lines = ["validation:", "  l0: &l0 {k: v}"]
@@ -272,3 +335,72 @@ def test_an_alias_bomb_is_walked_once_per_node_not_expanded() -> None:
         lines.append(f"  l{level}: &l{level} {{a: {below}, b: {below}, c: {below}, d: {below}}}")
     keys = config_keys("\n".join(lines) + "\n")
     assert len(keys) == 1 + 1 + 6 * 5
+
+
+# --- merge keys: `<<: *base` brings the keys of base in where it stands, as yaml.v2 does ---------
+
+ANCHORED_URLS = "x-urls: &urls\n  alow: ['^https://mcr\\.microsoft\\.com/']\n"
+
+
+def test_a_misspelt_key_inside_a_merged_anchor_is_reported_by_its_path_under_validation() -> None:
+    text = ANCHORED_URLS + URLS + "      <<: *urls\n"
+    assert _fates(text) == {
+        "validation.manifests.urls.alow": (Fate.UNKNOWN, "validation.manifests.urls.allow")
+    }
+
+
+def test_a_merged_key_the_registry_reads_is_no_finding_and_counts_as_set() -> None:
+    text = "x-urls: &urls\n  allow: [a]\n" + URLS + "      <<: *urls\n"
+    assert _fates(text) == {}
+    assert "validation.manifests.urls.allow" in present_paths(config_keys(text), P28)
+
+
+def test_merge_keys_are_followed_through_lists_and_nested_merges() -> None:
+    text = (
+        "x-a: &a\n  disabled: false\n"
+        "x-b: &b\n  manifest: {}\n"
+        "x-c: &c\n  <<: *b\n  enabeld: true\n"
+        "validation:\n  <<: [*a, *c]\n"
+    )
+    assert _fates(text) == {
+        "validation.manifest": (Fate.UNKNOWN, "validation.manifests"),
+        "validation.enabeld": (Fate.UNKNOWN, "validation.enabled"),
+    }
+
+
+def test_keys_below_a_merged_key_are_walked_under_its_path() -> None:
+    text = "x-m: &m\n  manifests:\n    urls:\n      Deny: [b]\n" + "validation:\n  <<: *m\n"
+    assert _fates(text) == {
+        "validation.manifests.urls.Deny": (Fate.UNKNOWN, "validation.manifests.urls.deny")
+    }
+
+
+@pytest.mark.parametrize("value", ["*scalar", "[*scalar]", "null", "*list"])
+def test_the_merge_key_itself_is_never_an_unread_key(value: str) -> None:
+    text = f"x: [&scalar s, &list [1]]\nvalidation:\n  <<: {value}\n  disabled: false\n"
+    assert [k.path for k in config_keys(text)] == ["validation.disabled"]
+
+
+def test_a_key_written_directly_and_through_a_merge_is_reported_once() -> None:
+    text = ANCHORED_URLS + URLS + "      <<: *urls\n      alow: [b]\n"
+    keys = config_keys(text)
+    assert [k.path for k in keys].count("validation.manifests.urls.alow") == 2
+    assert [f.key.path for f in fates(keys, P28)] == ["validation.manifests.urls.alow"]
+
+
+def test_a_merge_bomb_brings_each_mapping_in_once() -> None:
+    # Each level merges the one below four times: expanded, thousands of pairs; as written, 7.
+    lines = ["x:", "  l0: &l0 {k: v}"]
+    for level in range(1, 7):
+        below = f"*l{level - 1}"
+        lines.append(f"  l{level}: &l{level} {{<<: [{below}, {below}, {below}, {below}]}}")
+    lines += ["validation:", "  <<: *l6"]
+    keys = config_keys("\n".join(lines) + "\n")
+    assert [k.path for k in keys] == ["validation.k"]
+
+
+def test_the_policy_reader_and_the_key_finder_agree_on_merged_lists() -> None:
+    text = "x-urls: &urls\n  allow: [a]\n  deny: [b]\n" + URLS + "      <<: *urls\n"
+    source = source_from_config(text)
+    assert (source.allow, source.deny) == (("a",), ("b",))
+    assert fates(source.keys, P3) == ()

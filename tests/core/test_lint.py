@@ -21,6 +21,7 @@ from foreign_explorer.core.lint import (
     LintWarning,
     Outcome,
     checked_urls,
+    config_key_findings,
     lint,
     lint_policy,
 )
@@ -440,6 +441,47 @@ def test_variables_that_map_to_nothing_are_findings(name: str, words: str) -> No
     warning = by_code(found, L.IGNORED_ENV)
     assert warning.path == name and warning.where == name
     assert words in warning.message
+
+
+def test_a_variable_only_3_reads_is_logged_and_ignored_by_2_8() -> None:
+    found, _ = config_warnings("", {"REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMS": "none"})
+    warning = by_code(found, L.IGNORED_ENV)
+    assert "exists only in distribution 3" in warning.message
+    assert 'it logs "Ignoring unrecognized environment variable"' in warning.message
+
+
+def test_a_variable_below_a_platform_list_item_that_3_never_reads_is_a_finding() -> None:
+    name = "REGISTRY_VALIDATION_MANIFESTS_INDEXES_PLATFORMLIST_0_VARIANT"
+    found, _ = config_warnings("", {name: "v8"}, profile=P3)
+    warning = by_code(found, L.IGNORED_ENV)
+    assert warning.path == name
+    assert "Ignoring unrecognized environment variable" in warning.message
+
+
+def test_a_misspelt_key_a_merge_key_brings_in_is_a_finding_with_a_rejected_url() -> None:
+    text = (
+        "x-urls: &urls\n  alow: ['^https://mcr\\.microsoft\\.com/']\n"
+        "validation:\n  manifests:\n    urls:\n      <<: *urls\n"
+    )
+    for profile in (P28, P3):
+        found, source = config_warnings(text, profile=profile)
+        warning = by_code(found, L.IGNORED_KEY)
+        assert warning.path == "validation.manifests.urls.alow"
+        assert "did you mean validation.manifests.urls.allow?" in warning.message
+        assert warning.example == "https://mcr.microsoft.com/" and not warning.accepted
+        assert_proven(warning, source, profile)
+
+
+def test_the_key_findings_of_a_config_are_those_about_its_keys_only() -> None:
+    found = config_key_findings(MISINDENTED, P3)
+    assert [w.path for w in found] == ["validation.allow", "validation.deny"]
+    assert {w.code for w in found} == {L.IGNORED_KEY}
+    assert [w.claims[0].profile for w in found] == ["distribution-3"] * 2
+
+
+def test_a_config_the_registry_would_not_start_with_has_no_key_findings() -> None:
+    text = "validation:\n  alow: [x]\n  manifests:\n    urls:\n      allow: ['(?=x)']\n"
+    assert config_key_findings(text, P28) == ()
 
 
 def test_the_misplaced_allow_variable_shows_the_url_it_meant_to_admit_rejected() -> None:

@@ -160,22 +160,29 @@ def _merge(args: argparse.Namespace) -> int:
     except SaveError as exc:
         return _fail(f"{exc.message}; nothing written")
     result = merged.result
+    from foreign_explorer.check import warning_lines
+    from foreign_explorer.core.lint import config_key_findings, lint_policy
+
+    # A merge writes only keys the registry reads; the ones it never reads that the file
+    # already holds are named.
+    shown = list(config_key_findings(result.text, profile))
     if merged.backup is None:
         emit(f"{visible(str(merged.path))} already carries this policy; left unchanged")
-        return EXIT_ACCEPTED
-    emit(visible(f"merged into {merged.path} ({_summary(result)}); backup: {merged.backup}"))
-    if result.dropped_comment_lines:
-        lines = ", ".join(map(str, result.dropped_comment_lines))
-        error(PROG, f"dropped the comments on lines {lines} (--force)")
-    if any(_kept(result, name) for name in ("allow", "deny")):
-        # The kept list and the new one act together: say what the pair lets through.
-        from foreign_explorer.check import warning_lines
-        from foreign_explorer.core.lint import lint_policy
-
+    else:
+        emit(visible(f"merged into {merged.path} ({_summary(result)}); backup: {merged.backup}"))
+        if result.dropped_comment_lines:
+            lines = ", ".join(map(str, result.dropped_comment_lines))
+            error(PROG, f"dropped the comments on lines {lines} (--force)")
+        if any(_kept(result, name) for name in ("allow", "deny")):
+            # The kept list and the new one act together: say what the pair lets through.
+            named = {(w.code, w.path) for w in shown}
+            kept = [
+                w for w in lint_policy(policy) if w.path is None or (w.code, w.path) not in named
+            ]
+            shown = kept + shown
+    if shown:
         style = Style(sys.stderr)
-        lines = warning_lines(lint_policy(policy), style)
-        if lines:
-            emit("\n".join(lines), sys.stderr, style=style)
+        emit("\n".join(warning_lines(shown, style)), sys.stderr, style=style)
     return EXIT_ACCEPTED
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 ROOT = "validation"
 ENV_PREFIX = "REGISTRY_VALIDATION"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -163,12 +164,28 @@ def env_keys(env: Mapping[str, str]) -> tuple[ConfigKey, ...]:
     return tuple(found)
 
 
-def _pairs(node: yaml.Node) -> Iterator[tuple[str, yaml.Node]]:
+def _pairs(node: yaml.Node, merged: set[int] | None = None) -> Iterator[tuple[str, yaml.Node]]:
+    """A mapping's keys as yaml.v2 decodes them, in text order: a merge key (`<<: *base`)
+    brings in the keys of the mapping, or of each mapping in the list, that it names; `<<`
+    itself is no key. Each mapping is merged once per walk (`merged` holds those already
+    brought in), so a merge bomb costs what its text costs."""
     import yaml
 
-    for key_node, value_node in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+    merged = set() if merged is None else merged
+    work: list[tuple[yaml.Node, yaml.Node]] = list(reversed(node.value))
+    while work:
+        key_node, value_node = work.pop()
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        if key_node.tag != _MERGE:
             yield key_node.value, value_node
+            continue
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in reversed(sources):
+            # Not a mapping: the registry refuses the file, and the policy reader says so.
+            if isinstance(source, yaml.MappingNode) and id(source) not in merged:
+                merged.add(id(source))
+                work.extend(reversed(source.value))
 
 
 def _walk(node: yaml.Node | None, path: str, env: str | None) -> list[ConfigKey]:
@@ -178,6 +195,7 @@ def _walk(node: yaml.Node | None, path: str, env: str | None) -> list[ConfigKey]
 
     out: list[ConfigKey] = []
     seen: set[int] = set()
+    merged: set[int] = set()
     work: list[tuple[yaml.Node | None, str]] = [(node, path)]
     while work:
         item, at = work.pop()
@@ -186,7 +204,7 @@ def _walk(node: yaml.Node | None, path: str, env: str | None) -> list[ConfigKey]
         seen.add(id(item))
         if isinstance(item, yaml.MappingNode):
             below = []
-            for key, value in _pairs(item):
+            for key, value in _pairs(item, merged):
                 child = f"{at}.{key}"
                 out.append(ConfigKey(child, env=env, items=_items(value)))
                 below.append((value, child))
@@ -240,7 +258,8 @@ def _paths(field: _Field, path: str) -> Iterator[str]:
 def fates(keys: tuple[ConfigKey, ...], profile: Profile) -> tuple[KeyFate, ...]:
     """What the registry of `profile` does with each key that it does not simply read.
 
-    A key below one it ignores is not listed again: the outermost ignored key says it all.
+    A key below one it ignores is not listed again: the outermost ignored key says it all;
+    nor is a key written twice in one place (directly and through a merge key).
     """
     read = set(read_paths(profile))
     others = {
@@ -248,13 +267,15 @@ def fates(keys: tuple[ConfigKey, ...], profile: Profile) -> tuple[KeyFate, ...]:
     }
     out: list[KeyFate] = []
     ignored: set[str] = set()
+    listed: set[tuple[str, str | None]] = set()
     for key in keys:
         if key.is_variable:
             out += _variable_fates(key, profile, read)
             continue
         general = _general(key.path)
-        if general in read or key.path == ROOT:
+        if general in read or key.path == ROOT or (key.path, key.env) in listed:
             continue
+        listed.add((key.path, key.env))
         ancestors = (general[:at] for at, ch in enumerate(general) if ch in ".[")
         if any(above in ignored for above in ancestors):
             continue
@@ -364,28 +385,43 @@ def _variable_fates(key: ConfigKey, profile: Profile, read: set[str]) -> list[Ke
     parts = name.split("_")[1:]
     field = _Field("", "", "struct", (schema(profile),))
     path = ""
-    for depth, part in enumerate(parts):
+    depth = 0
+    while depth < len(parts):
+        part = parts[depth]
         if field.kind == "scalar":
             return [KeyFate(key, Fate.BELOW_SCALAR, nearest="_".join(["REGISTRY", *parts[:depth]]))]
         if field.kind in ("list", "struct-list"):
-            if profile.env_indexed_names:
-                return []  # 3.x walks into lists: issue 10's rules, not a key this lint knows
-            whole = "_".join(["REGISTRY", *parts[:depth]])
-            return [KeyFate(key, Fate.INDEXED, nearest=whole)]
+            if not profile.env_indexed_names:
+                whole = "_".join(["REGISTRY", *parts[:depth]])
+                return [KeyFate(key, Fate.INDEXED, nearest=whole)]
+            if field.kind == "list" or not (part.isascii() and part.isdigit()):
+                # An indexed URL list is issue 10's rule (env-indexed-name); a bad index
+                # stops 3.x, and the policy reader says so.
+                return []
+            # 3.x walks into the item (appending one when the index is the list's length),
+            # then on into its fields.
+            field = _Field(field.key, field.go_name, "struct", field.fields)
+            path = f"{path}[{part}]"
+            depth += 1
+            continue
         sub = next((f for f in field.fields if f.go_name.upper() == part), None)
         if sub is None:
             for other in _SCHEMAS:
                 if other != profile.name and _variable_path(name, _SCHEMAS[other]):
                     reader = "distribution 3" if other == "distribution-3" else "distribution 2.8"
                     return [KeyFate(key, Fate.OTHER_VERSION, reader=reader)]
+            if variable_path(name.upper(), profile):
+                # A part in lower case: the parser compares upper-cased Go names.
+                return [KeyFate(key, Fate.UNKNOWN, nearest=name.upper())]
             guess = nearest_path(f"{path}.{part.lower()}" if path else part.lower(), read)
             return [KeyFate(key, Fate.UNKNOWN, nearest=env_name(guess, profile) if guess else "")]
         field = sub
         path = f"{path}.{sub.key}" if path else sub.key
+        depth += 1
     # The variable sets `path` with its YAML value: keys inside that value are read like the
     # file's, below that path.
     out: list[KeyFate] = []
-    if field.kind == "struct":
+    if field.kind in ("struct", "struct-list"):
         import yaml
 
         try:

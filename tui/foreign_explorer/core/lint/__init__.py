@@ -102,6 +102,7 @@ __all__ = [
     "Outcome",
     "Severity",
     "checked_urls",
+    "config_key_findings",
     "lint",
     "lint_policy",
 ]
@@ -173,6 +174,19 @@ def lint(
 ) -> tuple[LintWarning, ...]:
     """Compile `source` for `profile` and lint it; raises PolicyStartupError like the registry."""
     return lint_policy(compile_policy(source, profile), urls)
+
+
+def config_key_findings(text: str, profile: Profile) -> tuple[LintWarning, ...]:
+    """The findings about the keys of a config.yml (`path` set), for the policy the registry
+    of `profile` runs from that text; () when it would not start (other messages say why)."""
+    from foreign_explorer.core.errors import ForeignExplorerError
+    from foreign_explorer.core.policy import source_from_config
+
+    try:
+        policy = compile_policy(source_from_config(text), profile)
+    except (ForeignExplorerError, RecursionError):
+        return ()
+    return tuple(w for w in lint_policy(policy) if w.path is not None)
 
 
 def _other_profile(profile: Profile) -> Profile:

@@ -54,9 +54,14 @@ def _finding(fate: KeyFate, title: str) -> tuple[str, str]:
             f"{key.path} exists only in {fate.reader}; {title} ignores it without a word, "
             "so it limits nothing here"
         )
+    if fate.fate is Fate.OTHER_VERSION and key.is_variable:
+        # The env parser finds no such field in this version's structs: it says so.
+        return IGNORED_ENV, (
+            f"{key.path} exists only in {fate.reader}; {title} has no such setting: it logs "
+            '"Ignoring unrecognized environment variable" and goes on without it'
+        )
     if fate.fate is Fate.OTHER_VERSION:
-        code = IGNORED_ENV if key.is_variable else IGNORED_KEY
-        return code, (
+        return IGNORED_KEY, (
             f"{key.path}{inside} exists only in {fate.reader}; {title} ignores it without a word"
         )
     if not key.is_variable:
