@@ -378,3 +378,11 @@ def test_every_form_escapes_bidi_and_controls_and_keeps_the_pattern(form):
     assert is_visible(text.replace("\n", ""))
     if form in ("snippet", "config"):
         assert yaml.safe_load(text)["validation"]["manifests"]["urls"]["allow"] == [pattern]
+
+
+def test_a_line_separator_in_a_pattern_is_escaped_so_no_reader_splits_the_line():
+    source = PolicySource(deny=("a\u2028b\u2029c",))
+    for form in ("snippet", "config", "helm"):
+        text = render(source, form)
+        assert "\u2028" not in text and "\u2029" not in text
+    assert source_from_config(_helm_config_text(helm_values(source))) == source

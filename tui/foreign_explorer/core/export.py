@@ -22,6 +22,9 @@ ExportError = SaveError
 ExportExists = SaveTargetExists
 
 
+_LINE_SEPARATORS = frozenset("\u2028\u2029")
+
+
 class _IndentedDumper(yaml.SafeDumper):
     """Block lists indented under their key, as registry configs are usually written."""
 
@@ -59,10 +62,14 @@ def config_snippet(source: PolicySource) -> str:
     """The YAML to merge into the registry's config.yml (top-level `validation:` key)."""
     document = snippet_document(source)
     text = _dump(document, allow_unicode=True)
-    if yaml.safe_load(text) != document or not is_visible(text.replace("\n", "")):
-        # pyyaml writes a raw NEL (U+0085) that YAML 1.1 readers take as a line break, and
-        # bidi controls raw, which reorder what a terminal or an editor shows: escape
-        # everything outside ASCII instead.
+    if (
+        yaml.safe_load(text) != document
+        or not is_visible(text.replace("\n", ""))
+        or not _LINE_SEPARATORS.isdisjoint(text)
+    ):
+        # pyyaml writes a raw NEL (U+0085) and line/paragraph separators, which YAML 1.1
+        # readers and line-splitting tools take as line breaks, and bidi controls raw, which
+        # reorder what a terminal or an editor shows: escape everything outside ASCII instead.
         text = _dump(document, allow_unicode=False)
     return text
 
