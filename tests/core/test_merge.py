@@ -558,3 +558,19 @@ def test_any_config_shape_merges_provably_or_is_refused_in_one_line(
         return
     assert carries_policy(result.text, source)
     assert ("\r\n" in result.text) == crlf or not text
+
+
+def test_a_failed_write_leaves_no_backup_behind(tmp_path: Path, monkeypatch) -> None:
+    # A write the file system refuses (an immutable file, a full disk) cannot be staged on a
+    # scratch file system here: the save itself is made to fail.
+    config = tmp_path / "config.yml"
+    config.write_bytes(COMMENTED.encode())
+
+    def refused(*_args, **_kwargs):
+        raise safefile.SaveError(f"cannot write {config}: Operation not permitted")
+
+    monkeypatch.setattr("foreign_explorer.core.merge.replace_bytes", refused)
+    with pytest.raises(MergeError, match="Operation not permitted"):
+        merge_into_file(config, POLICY)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yml"]
+    assert config.read_bytes() == COMMENTED.encode()

@@ -256,3 +256,10 @@ def test_owner_that_cannot_be_kept_is_said_and_nothing_is_written(shared_dir: Pa
     assert target.read_text(encoding="utf-8") == "old\n"
     assert (target.stat().st_uid, target.stat().st_gid) == (0, 0)
     assert _names(shared_dir) == ["config.yml"]
+
+
+def test_a_name_of_255_bytes_can_be_saved(tmp_path: Path) -> None:
+    target = tmp_path / ("n" * 251 + ".yml")
+    save_text(target, "validation: {}\n")
+    assert target.read_text() == "validation: {}\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]

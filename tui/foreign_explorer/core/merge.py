@@ -20,6 +20,7 @@ through, owner, group and mode kept, atomic), after a numbered backup.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -957,8 +958,11 @@ def merge_into(config: ConfigFile, source: PolicySource, *, force: bool = False)
     try:
         replace_bytes(config.file, result.text.encode("utf-8"))
     except SaveError as exc:
-        # The write is atomic: the config is still the old one.
-        raise MergeError(f"{exc.message} (the backup {backup} was written)") from None
+        # The write is atomic: the config is still the old one, so its copy is not needed and
+        # no file but the target is left touched.
+        with contextlib.suppress(OSError):
+            backup.unlink()
+        raise MergeError(exc.message) from None
     _prove_written(config, result.text, source, backup)
     return MergedFile(config.file.given, backup, result)
 

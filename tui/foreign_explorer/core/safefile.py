@@ -284,7 +284,9 @@ def _write_via_temp(
 def _open_temp(target: Path, create_mode: int) -> tuple[int, Path]:
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     for _attempt in range(100):
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        # Short enough for any name the file system takes (NAME_MAX is 255 bytes).
+        stem = os.fsencode(target.name)[:200].decode("utf-8", "ignore") or "x"
+        temp = target.with_name(f".{stem}.{secrets.token_hex(4)}.tmp")
         try:
             return os.open(temp, flags, create_mode), temp
         except FileExistsError:
