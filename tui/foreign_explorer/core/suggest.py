@@ -13,54 +13,25 @@ from dataclasses import dataclass
 
 from foreign_explorer.core.errors import InputError
 from foreign_explorer.core.evaluate import judge_url, prepare_url
+from foreign_explorer.core.hostpattern import UrlHead, host_pattern, quote_meta, url_head
 from foreign_explorer.core.lint import PROFILES_DIFFER, LintWarning, lint_policy
 from foreign_explorer.core.policy import PolicySource, compile_policy
 from foreign_explorer.core.profiles import Profile
-from foreign_explorer.core.urltext import split_url
 
-# What Go's regexp.QuoteMeta puts a backslash before.
-_META = frozenset("\\.+*?()|[]{}^$")
+__all__ = [
+    "SuggestError",
+    "Suggestion",
+    "host_pattern",
+    "quote_meta",
+    "suggest",
+]
 
 
 class SuggestError(InputError):
     """The suggestion cannot be made as asked (a path prefix some URL does not have)."""
 
 
-def quote_meta(text: str) -> str:
-    """Go's regexp.QuoteMeta: the pattern that matches exactly `text`."""
-    return "".join("\\" + ch if ch in _META else ch for ch in text)
-
-
-@dataclass(frozen=True)
-class _UrlHead:
-    """The parts a pattern pins: `scheme://authority` as written, then the path."""
-
-    head: str  # scheme://authority, exactly as in the URL
-    path: str  # from the first `/` to the query or fragment ("" when there is none)
-    after: str  # the character that ends the authority: "/", "?", "#" or "" (end)
-
-
-def _head(url: str) -> _UrlHead | None:
-    parts = split_url(url)
-    if parts is None:
-        return None
-    rest = parts.rest
-    path = ""
-    if rest.startswith("/"):
-        stop = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-        path = rest[:stop]
-    return _UrlHead(url[: parts.authority_end], path, rest[:1])
-
-
-def host_pattern(url: str) -> str:
-    """`^scheme://authority/` for a URL, quoted: admits that host and nothing longer."""
-    head = _head(url)
-    if head is None:
-        return ""
-    return "^" + quote_meta(head.head) + "/"
-
-
-def _boundary(head: _UrlHead) -> str:
+def _boundary(head: UrlHead) -> str:
     # A URL with no path cannot be matched up to a `/`; pin what really ends its authority.
     if head.after == "/":
         return "/"
@@ -112,11 +83,11 @@ def suggest(
     if path_prefix is not None and not path_prefix.startswith("/"):
         raise SuggestError(f"path prefix {path_prefix!r} must start with /")
     unfixable: list[tuple[str, str]] = []
-    groups: dict[tuple[str, str], list[_UrlHead]] = {}
+    groups: dict[tuple[str, str], list[UrlHead]] = {}
     fixable: list[str] = []
     for url in dict.fromkeys(urls):
         prepared = prepare_url(url, profile.go)
-        head = _head(url)
+        head = url_head(url)
         if prepared.reason is not None or head is None:
             unfixable.append((url, prepared.message or "not an http(s) URL"))
             continue
@@ -163,7 +134,7 @@ def _warns_about_suggested(warning: LintWarning) -> bool:
 
 
 def _group_pattern(
-    key: tuple[str, str], heads: list[_UrlHead], narrow: bool, path_prefix: str | None
+    key: tuple[str, str], heads: list[UrlHead], narrow: bool, path_prefix: str | None
 ) -> str:
     head, boundary = key
     base = "^" + quote_meta(head)

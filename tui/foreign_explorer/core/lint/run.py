@@ -6,6 +6,7 @@ from functools import cached_property
 
 from foreign_explorer.core.evaluate import PreparedUrl, UrlVerdict, judge_url, prepare_url
 from foreign_explorer.core.goregex import GoRegexp
+from foreign_explorer.core.hostpattern import host_pattern
 from foreign_explorer.core.lint.model import Claim, LintWarning, Outcome, Severity
 from foreign_explorer.core.lint.probes import _Shape
 from foreign_explorer.core.lint.urlparts import _as_url, _host_key
@@ -130,9 +131,6 @@ def _fix(url: str | None) -> str:
     host = _host_key(url) if url else None
     if not host or not all(label and _HOSTNAME.issuperset(label) for label in host.split(".")):
         return ""
-    # suggest verifies its patterns with this module: imported here, not at the top.
-    from foreign_explorer.core.suggest import host_pattern
-
     assert url is not None
     return f"; to admit only {host}, write {host_pattern(url)}"
 

@@ -8,13 +8,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from foreign_explorer.cli import (
-    EXIT_ACCEPTED,
-    EXIT_STARTUP,
-    EXIT_USAGE,
-    _add_policy_arguments,
-    _Parser,
-)
+from foreign_explorer.commands.arguments import Parser, add_policy_arguments
+from foreign_explorer.commands.status import EXIT_ACCEPTED, EXIT_STARTUP, EXIT_USAGE
 from foreign_explorer.console import Style, emit, error
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.export import FORMS, render
@@ -42,7 +37,7 @@ PROG = "foreign-explorer export"
 
 
 def export_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Write the URL policy in the form the registry is configured with. The "
         "policy is compiled first as the target registry would: one it would not start with "
@@ -50,7 +45,7 @@ def export_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 written, 2 bad usage or input (nothing written), "
         "3 the policy would stop the registry from starting (nothing written)",
     )
-    _add_policy_arguments(parser)
+    add_policy_arguments(parser)
     parser.add_argument(
         "--format",
         choices=FORMS,
@@ -87,7 +82,7 @@ def _fail(message: str, status: int = EXIT_USAGE) -> int:
 
 def _checked_source(args: argparse.Namespace) -> PolicySource:
     """The policy from file, environment and flags, compiled as the target registry would."""
-    from foreign_explorer.check import policy_source
+    from foreign_explorer.commands.inputs import policy_source
 
     profile = get_profile(args.target)
     source = policy_source(args, profile)
@@ -124,7 +119,7 @@ def run_export(argv: Sequence[str]) -> int:
 def _merge_source(args: argparse.Namespace, profile: Profile, config: ConfigFile) -> PolicySource:
     """The policy to merge: the target's own, then the env file, then the flags; so a list
     the flags do not name stays as the target has it. With --config, that file's policy."""
-    from foreign_explorer.check import policy_source, read_text
+    from foreign_explorer.commands.inputs import policy_source, read_text
 
     if args.config:
         return policy_source(args, profile)
@@ -169,7 +164,7 @@ def _merge(args: argparse.Namespace) -> int:
         error(PROG, f"dropped the comments on lines {lines} (--force)")
     if any(_kept(result, name) for name in ("allow", "deny")):
         # The kept list and the new one act together: say what the pair lets through.
-        from foreign_explorer.check import warning_lines
+        from foreign_explorer.commands.check import warning_lines
         from foreign_explorer.core.lint import lint_policy
 
         style = Style(sys.stderr)

@@ -11,15 +11,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from foreign_explorer.cli import (
-    EXIT_ACCEPTED,
-    EXIT_REJECTED,
-    EXIT_USAGE,
+from foreign_explorer.commands.arguments import (
     TARGETS,
-    _add_registry_arguments,
-    _Parser,
+    Parser,
+    add_registry_arguments,
     add_source_arguments,
 )
+from foreign_explorer.commands.status import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_USAGE
 from foreign_explorer.console import emit, error
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.visible import dumps, visible
@@ -34,7 +32,7 @@ SUGGEST_EPILOG = (
 
 
 def suggest_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="foreign-explorer suggest",
         description="Suggest the narrowest allow patterns that let an image's foreign layers "
         "through: anchored at scheme and host, dots escaped, ending at a path boundary. "
@@ -59,7 +57,7 @@ def suggest_parser() -> argparse.ArgumentParser:
         default="distribution-2.8",
         help="registry version whose verdicts verify the suggestion (default: %(default)s)",
     )
-    _add_registry_arguments(parser)
+    add_registry_arguments(parser)
     parser.add_argument("--format", choices=("yaml", "json"), default="yaml")
     return parser
 
@@ -70,14 +68,19 @@ def run_suggest(argv: Sequence[str]) -> int:
 
 def _load(args: argparse.Namespace) -> list[tuple[str, Any]]:
     """(name, Manifest) for the file, the sample, the image or every image of an index."""
-    from foreign_explorer.check import SAMPLE_NAME, _fetch, read_input, sample_bytes
+    from foreign_explorer.commands.inputs import (
+        SAMPLE_NAME,
+        fetch_reference,
+        read_input,
+        sample_bytes,
+    )
     from foreign_explorer.core.manifest import parse_manifest
 
     if args.ref:
         import asyncio
 
         loaded = []
-        for image, _parent in asyncio.run(_fetch(args)):
+        for image, _parent in asyncio.run(fetch_reference(args)):
             name = image.source.to_dict().get("reference") or args.ref
             platform = image.source.to_dict().get("platform")
             title = f"{name} [{platform}]" if platform else name
@@ -90,10 +93,10 @@ def _load(args: argparse.Namespace) -> list[tuple[str, Any]]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from foreign_explorer.check import _sources_arg_error
+    from foreign_explorer.commands.inputs import source_problem
 
     out, err = sys.stdout, sys.stderr
-    problem = _sources_arg_error(args)
+    problem = source_problem(args)
     if problem:
         error(PROG, f"error: {problem}")
         return EXIT_USAGE
