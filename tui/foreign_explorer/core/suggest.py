@@ -2,8 +2,9 @@
 
 One pattern per scheme and host as written: anchored, every metacharacter quoted the way Go's
 regexp.QuoteMeta does, and ending at a path boundary (`^https://mcr\\.microsoft\\.com/`), or
-narrowed to a path prefix. Nothing is trusted by construction: the patterns are compiled and
-every URL judged by the engine, and the policy they form is linted.
+narrowed to a path prefix. A URL no pattern can make safe (plain http, user information
+before the host) gets none, and the reason. Nothing is trusted by construction: the patterns
+are compiled and every URL judged by the engine, and the policy they form is linted.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from foreign_explorer.core.hostpattern import UrlHead, host_pattern, quote_meta,
 from foreign_explorer.core.lint import PROFILES_DIFFER, LintWarning, lint_policy
 from foreign_explorer.core.policy import PolicySource, compile_policy
 from foreign_explorer.core.profiles import Profile
+from foreign_explorer.core.urltext import split_url
 
 __all__ = [
+    "PLAIN_HTTP_REASON",
+    "USERINFO_REASON",
     "SuggestError",
     "Suggestion",
     "host_pattern",
@@ -91,6 +95,9 @@ def suggest(
         if prepared.reason is not None or head is None:
             unfixable.append((url, prepared.message or "not an http(s) URL"))
             continue
+        if why := _unsafe(url):
+            unfixable.append((url, why))
+            continue
         fixable.append(url)
         groups.setdefault((head.head, _boundary(head)), []).append(head)
     patterns = [_group_pattern(key, heads, narrow, path_prefix) for key, heads in groups.items()]
@@ -120,6 +127,30 @@ def suggest(
     return Suggestion(
         profile, source.allow, source, tuple(admitted), tuple(unfixable), tuple(warnings)
     )
+
+
+PLAIN_HTTP_REASON = (
+    "plain http: anyone on the way can swap the layer's bytes for their own, so no allow "
+    "pattern is suggested for it; ask the image's publisher for an https URL (or allow "
+    "^http://... yourself, knowing that)"
+)
+USERINFO_REASON = (
+    "it carries user information (user[:password]@) before its host: a pattern for it "
+    "would copy that credential into the registry's configuration, and the same text "
+    "before `@` is how a URL names another host; no allow pattern is suggested for it"
+)
+
+
+def _unsafe(url: str) -> str | None:
+    """Why no pattern should admit `url`, even one the registry would accept."""
+    parts = split_url(url)
+    if parts is None:
+        return None
+    if parts.scheme.lower() == "http":
+        return PLAIN_HTTP_REASON
+    if parts.userinfo is not None:
+        return USERINFO_REASON
+    return None
 
 
 def _warns_about_suggested(warning: LintWarning) -> bool:
