@@ -46,14 +46,42 @@ def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """Where the manifest comes from: REF, --file or --sample (one of them; checked later)."""
-    parser.add_argument(
-        "ref",
-        nargs="?",
-        metavar="REF",
-        help="image reference (registry/repo:tag@digest) or oci:PATH[:TAG] to fetch",
-    )
+def add_source_arguments(parser: argparse.ArgumentParser, *, lists: bool = False) -> None:
+    """Where the manifest comes from: REF, --file or --sample (one of them; checked later).
+
+    With `lists`, several REFs and `--from FILE` (a mirror list) too, and `--jobs`: then
+    `args.refs` holds every REF and `args.ref` is set by `one_ref` when there is one.
+    """
+    if lists:
+        parser.add_argument(
+            "refs",
+            nargs="*",
+            metavar="REF",
+            help="image references (registry/repo:tag@digest), or one oci:PATH[:TAG], to fetch",
+        )
+        parser.add_argument(
+            "--from",
+            dest="lists",
+            action="append",
+            metavar="FILE",
+            help="a mirror list: a plain list of references, a skopeo sync YAML file or a "
+            "regsync configuration (detected from the content); - for stdin; repeatable",
+        )
+        parser.add_argument(
+            "--jobs",
+            "-j",
+            type=positive_int,
+            default=8,
+            metavar="N",
+            help="requests in flight at once per registry, for lists (default: %(default)s)",
+        )
+    else:
+        parser.add_argument(
+            "ref",
+            nargs="?",
+            metavar="REF",
+            help="image reference (registry/repo:tag@digest) or oci:PATH[:TAG] to fetch",
+        )
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--file", "-f", metavar="PATH", help="manifest file, or - for stdin")
     source.add_argument(
@@ -61,6 +89,24 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the bundled sample: rancher/kubelet-pause, one foreign Windows layer",
     )
+
+
+def one_ref(args: argparse.Namespace) -> argparse.Namespace:
+    """`args.ref`: the only REF of a command that also takes several (None otherwise)."""
+    refs = getattr(args, "refs", None) or []
+    args.ref = refs[0] if len(refs) == 1 and not getattr(args, "lists", None) else None
+    return args
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number from 1 to 256."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number from 1 to 256")
+    return value
 
 
 def seconds(text: str) -> float:
@@ -104,3 +150,34 @@ def add_registry_arguments(parser: argparse.ArgumentParser) -> None:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add_timeout_argument(group)
+
+
+def add_list_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--from FILE` and what fetching its images takes, for a command without a REF."""
+    group = parser.add_argument_group("a mirror list (--from)")
+    group.add_argument(
+        "--from",
+        dest="lists",
+        action="append",
+        metavar="FILE",
+        help="a mirror list (plain list, skopeo sync YAML, regsync configuration); - for "
+        "stdin; repeatable: the policy becomes the narrowest allow list that admits every "
+        "foreign URL of every image and platform in it",
+    )
+    group.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="requests in flight at once per registry (default: %(default)s)",
+    )
+    group.add_argument("--plain-http", action="store_true", default=None, help="HTTP, not HTTPS")
+    group.add_argument("--insecure", action="store_true", help="skip TLS verification")
+    group.add_argument("--ca-file", metavar="PATH", help="trust this CA bundle")
+    group.add_argument("--username", "-u", help="registry user name")
+    group.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add_timeout_argument(group)
+    parser.set_defaults(refs=[], ref=None, file=None, sample=False, platform=None)

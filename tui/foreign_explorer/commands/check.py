@@ -13,6 +13,7 @@ from foreign_explorer.commands.arguments import (
     add_policy_arguments,
     add_registry_arguments,
     add_source_arguments,
+    one_ref,
 )
 from foreign_explorer.commands.inputs import (
     SAMPLE_NAME,
@@ -40,6 +41,7 @@ from foreign_explorer.core.lint import LintWarning, checked_urls, lint_policy
 from foreign_explorer.core.manifest import Manifest, ManifestInvalid, NotAManifest, parse_manifest
 from foreign_explorer.core.mediatypes import short_media_type
 from foreign_explorer.core.policy import (
+    Policy,
     PolicyConfigError,
     PolicySource,
     PolicyStartupError,
@@ -64,9 +66,12 @@ from foreign_explorer.core.visible import dumps, visible
 PROG = "foreign-explorer check"
 
 CHECK_EPILOG = (
-    "exit status: 0 accepted, 1 rejected, 2 bad usage or input, "
-    "3 the policy would stop the registry from starting, 4 internal error"
+    "exit status: 0 accepted (for a list: every image and platform), 1 rejected (for a "
+    "list: some image or platform), 2 bad usage or input (for a list: some image could not "
+    "be judged, whatever the others got), 3 the policy would stop the registry from "
+    "starting (nothing is fetched), 4 internal error"
 )
+LIST_FORMATS = ("junit", "markdown")
 
 
 def check_parser() -> argparse.ArgumentParser:
@@ -75,11 +80,22 @@ def check_parser() -> argparse.ArgumentParser:
         description="Predict the registry's answer to a push of a manifest, headless (for CI).",
         epilog=CHECK_EPILOG,
     )
-    add_source_arguments(parser)
+    add_source_arguments(parser, lists=True)
     add_policy_arguments(parser)
     add_registry_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", *LIST_FORMATS),
+        default="text",
+        help="text, json, or for REFs and lists also junit (a test report for CI) and "
+        "markdown (a summary table)",
+    )
     return parser
+
+
+def wants_list(args: argparse.Namespace) -> bool:
+    """Several REFs, --from, or a report format that only lists have."""
+    return bool(args.lists) or len(args.refs or ()) > 1 or args.format in LIST_FORMATS
 
 
 def _describe_policy(source: PolicySource) -> str:
@@ -142,15 +158,18 @@ def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
     return lines
 
 
-def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
-    policy = evaluation.policy
+def render_head(policy: Policy) -> list[str]:
+    """The target, the policy and its indexes setting: the first lines of a text report."""
     indexes = indexes_line(policy.source, policy.profile)
-    lines = [
+    return [
         f"target {policy.profile.name}",
         *_wrap(f"policy: {_describe_policy(policy.source)}", ""),
         *(_wrap(indexes, "") if indexes else ()),
-        *warning_lines(warnings, style),
     ]
+
+
+def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
+    lines = [*render_head(evaluation.policy), *warning_lines(warnings, style)]
     for verdict in evaluation.descriptors:
         lines.extend(_descriptor_lines(verdict, style))
     lines.extend(_response_lines(evaluation.response, evaluation.summary, style))
@@ -183,6 +202,11 @@ def freeze_heap_at_exit() -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     freeze_heap_at_exit()
+    one_ref(args)
+    if wants_list(args):
+        from foreign_explorer.commands.checklist import run_list_check
+
+        return run_list_check(args)
     out = sys.stdout
     style = Style(out)
     problem = source_problem(args)

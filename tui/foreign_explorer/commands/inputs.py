@@ -98,3 +98,50 @@ async def fetch_reference(args: argparse.Namespace) -> list[tuple[Any, Any]]:
         children = [c for c in image.children if c.media_type in IMAGE_MANIFESTS]
         fetched = await image.fetch_children(children)
         return [(child, image) for child in fetched]
+
+
+def read_lists(paths: list[str]) -> list[tuple[str, Any]]:
+    """(name, MirrorList) for each `--from FILE` (`-`: standard input), format detected."""
+    from foreign_explorer.core.mirrorlist import read_mirror_list
+
+    lists = []
+    for path in paths:
+        name = "stdin" if path == "-" else path
+        data = read_bounded(path, "mirror list")
+        try:
+            lists.append((name, read_mirror_list(data)))
+        except InputError as exc:
+            raise InputError(f"{name}: {exc.message}") from None
+    return lists
+
+
+def list_repositories(references: list[str], lists: list[tuple[str, Any]]) -> list[Any]:
+    """Every repository to read: the REF arguments first, then each list's, in order.
+
+    A REF is a repository entry of its own (`argument 2`); a list's entries say where in
+    which file they come from (`mirror.yaml line 12`).
+    """
+    from dataclasses import replace
+
+    from foreign_explorer.core.mirrorlist import Connection, MirrorRepository
+    from foreign_explorer.core.reference import parse_reference
+
+    repositories = []
+    for number, text in enumerate(references, start=1):
+        if text.startswith("oci:"):
+            raise InputError(f"{text}: OCI layouts are checked one at a time, not in a list")
+        reference = parse_reference(text.removeprefix("docker://"))
+        repositories.append(
+            MirrorRepository(
+                reference.registry,
+                reference.repository,
+                Connection(reference.registry),
+                f"argument {number}",
+                (reference,),
+            )
+        )
+    for name, mirror_list in lists:
+        repositories.extend(
+            replace(repo, origin=f"{name} {repo.origin}") for repo in mirror_list.repositories
+        )
+    return repositories
