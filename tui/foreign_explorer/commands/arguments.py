@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from foreign_explorer.commands.status import EXIT_USAGE
+from foreign_explorer.core.registry.defaults import DEFAULT_JOBS, DEFAULT_TIMEOUT
 
 TARGETS = ("distribution-2.8", "distribution-3")
 
@@ -71,7 +72,7 @@ def add_source_arguments(parser: argparse.ArgumentParser, *, lists: bool = False
             "--jobs",
             "-j",
             type=positive_int,
-            default=8,
+            default=DEFAULT_JOBS,
             metavar="N",
             help="requests in flight at once per registry, for lists (default: %(default)s)",
         )
@@ -121,8 +122,6 @@ def seconds(text: str) -> float:
 
 
 def add_timeout_argument(parser: argparse._ActionsContainer) -> None:
-    from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT
-
     parser.add_argument(
         "--timeout",
         type=seconds,
@@ -168,7 +167,7 @@ def add_list_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=positive_int,
-        default=8,
+        default=DEFAULT_JOBS,
         metavar="N",
         help="requests in flight at once per registry (default: %(default)s)",
     )

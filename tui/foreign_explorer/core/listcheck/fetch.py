@@ -26,7 +26,8 @@ from foreign_explorer.core.listcheck.model import (
 )
 from foreign_explorer.core.mirrorlist.model import Connection, MirrorRepository, Tls
 from foreign_explorer.core.reference import Reference
-from foreign_explorer.core.registry.client import DEFAULT_JOBS, RegistryClient, RegistryOptions
+from foreign_explorer.core.registry.client import RegistryClient, RegistryOptions
+from foreign_explorer.core.registry.defaults import DEFAULT_JOBS
 from foreign_explorer.core.registry.errors import RegistryError
 from foreign_explorer.core.registry.hosts import HostSettings, HostTLS
 

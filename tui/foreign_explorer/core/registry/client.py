@@ -32,7 +32,8 @@ from foreign_explorer.core.registry.credentials import (
     Credential,
     CredentialStore,
 )
-from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT, Deadline
+from foreign_explorer.core.registry.deadline import Deadline
+from foreign_explorer.core.registry.defaults import DEFAULT_JOBS, DEFAULT_TIMEOUT
 from foreign_explorer.core.registry.hosts import HostSettings
 from foreign_explorer.core.registry.ocilayout import (
     PREFIX as OCI_PREFIX,
@@ -57,8 +58,6 @@ from foreign_explorer.core.source import SourceInfo
 # distribution refuses to store a manifest over 4 MiB; nothing bigger is a real one.
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_CONFIG_BYTES = 8 * 1024 * 1024
-# Requests in flight at once per registry, unless told otherwise (`--jobs`).
-DEFAULT_JOBS = 8
 MANIFEST_ACCEPT = ", ".join(
     [mt.DOCKER_MANIFEST, mt.DOCKER_MANIFEST_LIST, mt.OCI_MANIFEST, mt.OCI_INDEX]
 )
