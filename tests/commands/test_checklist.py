@@ -199,3 +199,26 @@ def test_no_progress_bar_when_standard_error_is_not_a_terminal(
 ) -> None:
     _, _, err = _run(capsys, mirror.ref("tools:1"), mirror.ref("multi:v1"))
     assert err == ""
+
+
+def test_a_list_on_standard_input_is_read_with_from_dash(
+    mirror: MirrorSet, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    text = mirror.plain_list().encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text)))
+    status, out, err = _run(capsys, "--from", "-", "--allow", r"^https://mcr\.microsoft\.com/")
+    assert status == 0
+    assert err == "foreign-explorer check: stdin: plain list, 3 repositories\n"
+    assert out.splitlines()[-1] == "mirrors cleanly: 3 of 3 images (0 platforms blocked)"
+
+
+def test_the_help_says_what_each_exit_status_means_for_a_list(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "1 rejected (for a list: some image or platform)" in help_text
+    assert "(for a list: some image could not be judged, whatever the others got)" in help_text

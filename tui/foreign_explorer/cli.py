@@ -128,11 +128,16 @@ usage:
                          [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
                          [--validation-disabled] [--target distribution-2.8|distribution-3]
                          [--format text|json]
+  foreign-explorer check REF [REF ...] | --from FILE|- [--jobs N]
+                         [--format text|json|junit|markdown] [policy flags as above]
   foreign-explorer suggest REF|--file PATH|-|--sample [--platform P] [--narrow | --path-prefix P]
                            [--target distribution-2.8|distribution-3] [--format yaml|json]
-  foreign-explorer export [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
-                          [--validation-disabled] [--target ...]
+  foreign-explorer suggest REF [REF ...] | --from FILE|- [--jobs N] [--narrow | --path-prefix P]
+  foreign-explorer export [--allow RE | --from FILE]... [--deny RE]... [--config CONFIG.yml]
+                          [--env-file FILE] [--validation-disabled] [--target ...]
                           [--format snippet|config|env|helm] [--merge-into CONFIG.yml]
                           [--output FILE] [--force]
 
-`foreign-explorer check --help` (or export --help) for details."""
+--from FILE reads a mirror list: a plain list of references, a skopeo sync YAML file or a
+regsync configuration. `foreign-explorer check --help` (or suggest/export --help) for
+details and exit statuses."""
