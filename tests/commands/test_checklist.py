@@ -222,3 +222,11 @@ def test_the_help_says_what_each_exit_status_means_for_a_list(
     help_text = " ".join(capsys.readouterr().out.split())
     assert "1 rejected (for a list: some image or platform)" in help_text
     assert "(for a list: some image could not be judged, whatever the others got)" in help_text
+
+
+def test_a_list_on_standard_input_leaves_no_room_for_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = _run(capsys, "--from", "-", "-u", "me", "--password-stdin")
+    assert status == 2
+    assert "--from - and --password-stdin both read standard input" in err

@@ -118,11 +118,15 @@ def run_export(argv: Sequence[str]) -> int:
 
 def _allow_from_lists(args: argparse.Namespace) -> int:
     """Set `args.allow` to the suggestion for every image of the lists; its exit status."""
+    from foreign_explorer.commands.fetchlist import list_problem
     from foreign_explorer.commands.inputs import policy_source
     from foreign_explorer.commands.suggestlist import load_list
     from foreign_explorer.core.lint import checked_urls
     from foreign_explorer.core.suggest import suggest
 
+    problem = list_problem(args)
+    if problem:
+        raise ForeignExplorerError(problem)
     profile = get_profile(args.target)
     # The deny list (and switch) from --config, --env-file and --deny verify the suggestion.
     base = policy_source(args, profile)

@@ -42,6 +42,8 @@ def list_problem(args: argparse.Namespace) -> str | None:
         return "--file and --sample judge one manifest; give REFs or --from FILE for a list"
     if args.platform:
         return "--platform picks one image of one index; a list judges every platform"
+    if args.password_stdin and "-" in (args.lists or ()):
+        return "--from - and --password-stdin both read standard input; give the list as a file"
     return None
 
 

@@ -162,8 +162,11 @@ def list_lines(judgement: ListJudgement, style: Style) -> list[str]:
     for verdict in judgement.images:
         for platform in verdict.platforms:
             lines.append(platform_line(verdict, platform, style))
-        if verdict.index is not None and not verdict.index.accepted:
-            lines.append(platform_line(verdict, verdict.index, style, "index"))
+        index = verdict.index
+        if index is not None and (not index.accepted or not verdict.platforms):
+            # A refused index, or one with no image manifest to judge: the index says it.
+            lines.append(platform_line(verdict, index, style, "index"))
+        lines.extend(f"     {visible(note)}" for note in verdict.image.skipped)
     for failure in judgement.failures:
         head = style("ERROR", "1;31")
         lines.append(f"{head} {visible(failure.reference)}: {visible(failure.message)}")
