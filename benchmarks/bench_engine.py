@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core.evaluate import evaluate, prepare, prepare_url
 from foreign_explorer.core.lint import lint_policy
 from foreign_explorer.core.manifest import parse_manifest
@@ -77,28 +78,38 @@ KEYSTROKES = 60
 PROCESS_RUNS = 15
 
 
-def _startup(env: dict[str, str] | None) -> tuple[list[float], list[float]]:
-    """(floor, check) wall times, runs interleaved so that machine noise hits both alike."""
+def _startup(
+    env: dict[str, str] | None, checks: list[list[str]]
+) -> tuple[list[float], list[list[float]]]:
+    """(floor, each check) wall times, runs interleaved so that noise hits all alike."""
     python = sys.executable
-    check = [python, "-m", "foreign_explorer", "check", "--sample"]
     floor = [python, "-c", "import yaml, re2"]
-    for command in (floor, check):  # warm-up: disk cache, and the bytecode cache if any
+    commands = [floor, *([python, "-m", "foreign_explorer", *argv] for argv in checks)]
+    for command in commands:  # warm-up: disk cache, and the bytecode cache if any
         subprocess.run(command, capture_output=True, check=False, env=env)
-    floor_times: list[float] = []
-    check_times: list[float] = []
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(PROCESS_RUNS):
-        floor_times += timed(lambda: subprocess.run(floor, capture_output=True, env=env), 1)
-        check_times += timed(lambda: subprocess.run(check, capture_output=True, env=env), 1)
-    return floor_times, check_times
+        for command, samples in zip(commands, times, strict=True):
+            samples += timed(lambda c=command: subprocess.run(c, capture_output=True, env=env), 1)
+    return times[0], times[1:]
 
 
 def _report_startup(label: str, env: dict[str, str] | None, goal: str = "") -> None:
-    floor_times, check_times = _startup(env)
+    with tempfile.TemporaryDirectory() as directory:
+        # "check on one file": the sample manifest as a file of its own.
+        one = os.path.join(directory, "one.manifest.json")
+        with open(one, "wb") as stream:
+            stream.write(sample_bytes())
+        checks = [["check", "--sample"], ["check", "--file", one]]
+        floor_times, check_times = _startup(env, checks)
     report(f"process{label}: python -c 'import yaml, re2'", floor_times)
-    report(f"process{label}: foreign-explorer check --sample", check_times)
-    ratio = statistics.median(check_times) / statistics.median(floor_times)
+    floor = statistics.median(floor_times)
     suffix = f"   (goal {goal})" if goal else ""
-    print(f"{'check start-up / import floor' + label:<58} {ratio:8.2f} x{suffix}")
+    for argv, samples in zip(checks, check_times, strict=True):
+        shown = " ".join(argv[:2]) + (" ONE.json" if len(argv) > 2 else "")
+        report(f"process{label}: foreign-explorer {shown}", samples)
+        ratio = statistics.median(samples) / floor
+        print(f"{shown + ' start-up / import floor' + label:<58} {ratio:8.2f} x{suffix}")
 
 
 # Long patterns of several shapes: lint must cost time linear in their length, on top of
@@ -133,6 +144,13 @@ def _report_long_patterns() -> None:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up figures")
+    if parser.parse_args().startup_only:
+        _startup_figures()
+        return
     profile = DISTRIBUTION_2_8
     blobs = [make_manifest(i) for i in range(IMAGES)]
     print(f"{IMAGES} images x {URLS_PER_IMAGE} URLs = {IMAGES * URLS_PER_IMAGE} URLs")
@@ -169,14 +187,17 @@ def main() -> None:
     )
 
     _report_long_patterns()
+    _startup_figures()
 
+
+def _startup_figures() -> None:
     # An installed package runs from bytecode (pip compiles it), as yaml and re2 do here; an
     # environment with PYTHONDONTWRITEBYTECODE=1 would make only our source compile on every
     # run. So both sides run from a private, warmed bytecode cache.
     with tempfile.TemporaryDirectory() as cache:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = cache
-        _report_startup("", env, "within 2x")
+        _report_startup("", env, "under 1.6x")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         # For comparison: this environment as it is, where our modules compile on every run.
         _report_startup(" [no .pyc]", None)

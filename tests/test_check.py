@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from foreign_explorer.check import sample_bytes
 from foreign_explorer.cli import main
+from foreign_explorer.commands.inputs import sample_bytes
 
 MCR = r"^https://mcr\.microsoft\.com/"
 BLOG_BODY = (

@@ -14,8 +14,8 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foreign_explorer import check as check_module
 from foreign_explorer.cli import main
+from foreign_explorer.commands import check as check_module
 from foreign_explorer.core.visible import is_visible
 
 FOREIGN = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"

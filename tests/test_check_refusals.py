@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from foreign_explorer.check import sample_bytes
 from foreign_explorer.cli import main
+from foreign_explorer.commands.inputs import sample_bytes
 
 MCR = r"^https://mcr\.microsoft\.com/"
 THREE = ("--target", "distribution-3")

@@ -10,13 +10,14 @@ import sys
 
 import pytest
 
-from foreign_explorer.check import freeze_heap_at_exit
 from foreign_explorer.cli import main
+from foreign_explorer.commands.check import freeze_heap_at_exit
 
 
 def test_importing_check_leaves_the_fetching_stack_for_references() -> None:
     probe = (
-        "import sys, foreign_explorer.check\nprint(sorted(set(sys.argv[1:]) & set(sys.modules)))"
+        "import sys, foreign_explorer.commands.check\n"
+        "print(sorted(set(sys.argv[1:]) & set(sys.modules)))"
     )
     heavy = ["asyncio", "httpx", "httpcore", "ssl", "textual"]
     done = subprocess.run(

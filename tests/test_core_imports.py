@@ -14,7 +14,7 @@ import foreign_explorer.core as core
 names = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "foreign_explorer.core."))
 for name in names:
     importlib.import_module(name)
-import foreign_explorer.check
+import foreign_explorer.commands.check
 import foreign_explorer.cli
 
 with contextlib.redirect_stdout(io.StringIO()) as out:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from foreign_explorer.check import sample_bytes
 from foreign_explorer.cli import main
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core.export import config_snippet
 from foreign_explorer.core.policy import PolicySource, source_from_config
 from tests.registry import images as im

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from foreign_explorer.check import _registry_options
-from foreign_explorer.cli import app_parser, check_parser
-from foreign_explorer.suggestcmd import suggest_parser
+from foreign_explorer.cli import app_parser
+from foreign_explorer.commands.check import check_parser
+from foreign_explorer.commands.inputs import registry_options
+from foreign_explorer.commands.suggest import suggest_parser
 
 
 def test_check_passes_its_timeout_to_the_registry_options() -> None:
     args = check_parser().parse_args(["example.com/a:b", "--timeout", "2.5"])
-    assert _registry_options(args).timeout == 2.5
+    assert registry_options(args).timeout == 2.5
 
 
 def test_check_without_the_flag_allows_sixty_seconds() -> None:
-    assert _registry_options(check_parser().parse_args(["example.com/a:b"])).timeout == 60.0
+    assert registry_options(check_parser().parse_args(["example.com/a:b"])).timeout == 60.0
 
 
 def test_suggest_shares_the_flag() -> None:
     args = suggest_parser().parse_args(["example.com/a:b", "--timeout", "7"])
-    assert _registry_options(args).timeout == 7.0
+    assert registry_options(args).timeout == 7.0
 
 
 def test_the_explorer_builds_its_client_with_the_timeout() -> None:

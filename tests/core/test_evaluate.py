@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from foreign_explorer.check import sample_bytes
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.evaluate import (
     ERROR_TEXT,

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from foreign_explorer.check import sample_bytes
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.badjson import explain_syntax_error
 from foreign_explorer.core.evaluate import (

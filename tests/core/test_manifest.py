@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from foreign_explorer.check import sample_bytes
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.manifest import (
     Kind,

@@ -11,7 +11,14 @@ from foreign_explorer.core.goregex import compile_go
 from foreign_explorer.core.lint import lint
 from foreign_explorer.core.policy import PolicySource, compile_policy
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
-from foreign_explorer.core.suggest import SuggestError, host_pattern, quote_meta, suggest
+from foreign_explorer.core.suggest import (
+    PLAIN_HTTP_REASON,
+    USERINFO_REASON,
+    SuggestError,
+    host_pattern,
+    quote_meta,
+    suggest,
+)
 
 P28, P3 = DISTRIBUTION_2_8, DISTRIBUTION_3
 SAMPLE = "https://mcr.microsoft.com/v2/windows/nanoserver/blobs/sha256:" + "62239e9a" * 8
@@ -59,27 +66,35 @@ def test_one_pattern_per_host_in_first_seen_order() -> None:
     assert suggest(urls, P28).patterns == (r"^https://b\.example/", r"^https://a\.example/")
 
 
-def test_the_authority_is_kept_as_written_port_userinfo_case_and_brackets() -> None:
+def test_the_authority_is_kept_as_written_port_case_and_brackets() -> None:
     urls = [
         "https://mirror.example:8443/x",
-        "https://u@cdn.example/x",
         "HTTPS://Upper.Example/x",
         "https://[2001:db8::1]/x",
     ]
     suggestion = suggest(urls, P28)
     assert suggestion.patterns == (
         r"^https://mirror\.example:8443/",
-        r"^https://u@cdn\.example/",
         r"^HTTPS://Upper\.Example/",
         r"^https://\[2001:db8::1\]/",
     )
     assert suggestion.verified
 
 
-def test_plain_http_urls_get_an_explicit_http_pattern_that_lints_clean() -> None:
-    suggestion = suggest(["http://mirror.internal/layer"], P28)
-    assert suggestion.patterns == (r"^http://mirror\.internal/",)
-    assert suggestion.warnings == ()
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://mirror.internal/layer", PLAIN_HTTP_REASON),
+        ("HTTP://mirror.internal/layer", PLAIN_HTTP_REASON),
+        ("https://u@cdn.example/x", USERINFO_REASON),
+        ("https://u:secret@cdn.example/x", USERINFO_REASON),
+    ],
+)
+def test_a_url_no_pattern_can_make_safe_gets_none_and_the_reason(url: str, reason: str) -> None:
+    suggestion = suggest([url, "https://mcr.microsoft.com/x"], P28)
+    assert suggestion.patterns == (r"^https://mcr\.microsoft\.com/",)
+    assert suggestion.unfixable == ((url, reason),)
+    assert not suggestion.verified
 
 
 def test_a_url_without_a_path_is_pinned_at_its_end_or_query() -> None:
@@ -160,7 +175,7 @@ HOST = st.lists(LABEL, min_size=2, max_size=4).map(".".join)
 PATH = st.lists(st.from_regex(r"[A-Za-z0-9._~:@!$&'()*+,;=-]{1,8}", fullmatch=True), max_size=4)
 URL = st.builds(
     lambda scheme, host, port, path: f"{scheme}://{host}{port}/" + "/".join(path),
-    st.sampled_from(["https", "http"]),
+    st.just("https"),
     HOST,
     st.sampled_from(["", ":443", ":8443"]),
     PATH,

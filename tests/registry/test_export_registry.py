@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from foreign_explorer.check import sample_bytes
 from foreign_explorer.cli import main
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core.envfile import parse_env_file
 from foreign_explorer.core.evaluate import evaluate_manifest
 from foreign_explorer.core.export import (

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from foreign_explorer.check import sample_bytes
 from foreign_explorer.cli import main
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core import lint as lint_module
 from foreign_explorer.core.evaluate import evaluate_manifest, judge_url
 from foreign_explorer.core.lint import LintWarning, Outcome, checked_urls, lint

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from foreign_explorer.check import sample_bytes
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import FileInput, LaunchOptions
 from tests.registry import images

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from foreign_explorer.check import sample_bytes
+from foreign_explorer.commands.inputs import sample_bytes
 from foreign_explorer.core.policy import PolicySource
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
 from foreign_explorer.ui.loading import SAMPLE_TITLE, load_bytes

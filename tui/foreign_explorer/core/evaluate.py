@@ -77,6 +77,8 @@ class PreparedUrl:
 
 @dataclass(frozen=True)
 class PreparedDescriptor:
+    """One descriptor with what the registry checks for it, settled before any pattern runs."""
+
     descriptor: Descriptor
     checks: tuple[Check, ...]
     urls: tuple[PreparedUrl, ...]
@@ -109,6 +111,8 @@ class _Plan:
 
 @dataclass(frozen=True)
 class PreparedManifest:
+    """A manifest prepared for one profile: everything that does not depend on the patterns."""
+
     manifest: Manifest
     profile: Profile
     descriptors: tuple[PreparedDescriptor, ...]
@@ -131,6 +135,8 @@ class PreparedManifest:
 
 @dataclass(frozen=True)
 class UrlVerdict:
+    """One URL under a policy: passes or not, why, and which pattern decided."""
+
     url: str
     ok: bool
     reason: Reason | None
@@ -143,6 +149,8 @@ class UrlVerdict:
 
 @dataclass(frozen=True)
 class DescriptorVerdict:
+    """One descriptor under a policy: its verdict, its URLs and its part of the answer."""
+
     descriptor: Descriptor
     checks: tuple[Check, ...]
     verdict: Verdict

@@ -10,7 +10,6 @@ version refuses raises `ManifestInvalid`; one that only some refuse gives a `Man
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -112,6 +111,8 @@ KIND_BY_MEDIA_TYPE = {
 
 @dataclass(frozen=True)
 class Platform:
+    """The platform of an index child, as the registry decodes it."""
+
     os: str = ""
     architecture: str = ""
     variant: str = ""
@@ -126,6 +127,8 @@ class Platform:
 
 @dataclass(frozen=True)
 class Descriptor:
+    """One descriptor of a manifest (config, layer, index child), as decoded."""
+
     role: Role
     index: int
     media_type: str
@@ -159,6 +162,8 @@ class Descriptor:
 
 @dataclass(frozen=True)
 class Manifest:
+    """A manifest or index as the registry decodes it, with its descriptors in order."""
+
     kind: Kind
     media_type: str
     raw: bytes
@@ -195,6 +200,8 @@ class Manifest:
 
     @property
     def digest(self) -> str:
+        import hashlib  # OpenSSL's hashlib costs ~3 ms of start-up; few runs need it
+
         return "sha256:" + hashlib.sha256(self.raw).hexdigest()
 
     @property

@@ -50,6 +50,8 @@ EMPTY_DETAIL = b"{}"
 
 @dataclass(frozen=True)
 class PushResponse:
+    """The registry's answer to a manifest PUT: its errors (none: 201 Created)."""
+
     errors: tuple[RegistryError, ...] = ()
     # Set when the registry answers nothing: its request handler panics and Go's server
     # closes the connection (the client sees it dropped). Says why, in one line.

@@ -2,8 +2,9 @@
 
 One pattern per scheme and host as written: anchored, every metacharacter quoted the way Go's
 regexp.QuoteMeta does, and ending at a path boundary (`^https://mcr\\.microsoft\\.com/`), or
-narrowed to a path prefix. Nothing is trusted by construction: the patterns are compiled and
-every URL judged by the engine, and the policy they form is linted.
+narrowed to a path prefix. A URL no pattern can make safe (plain http, user information
+before the host) gets none, and the reason. Nothing is trusted by construction: the patterns
+are compiled and every URL judged by the engine, and the policy they form is linted.
 """
 
 from __future__ import annotations
@@ -13,54 +14,28 @@ from dataclasses import dataclass
 
 from foreign_explorer.core.errors import InputError
 from foreign_explorer.core.evaluate import judge_url, prepare_url
+from foreign_explorer.core.hostpattern import UrlHead, host_pattern, quote_meta, url_head
 from foreign_explorer.core.lint import PROFILES_DIFFER, LintWarning, lint_policy
 from foreign_explorer.core.policy import PolicySource, compile_policy
 from foreign_explorer.core.profiles import Profile
 from foreign_explorer.core.urltext import split_url
 
-# What Go's regexp.QuoteMeta puts a backslash before.
-_META = frozenset("\\.+*?()|[]{}^$")
+__all__ = [
+    "PLAIN_HTTP_REASON",
+    "USERINFO_REASON",
+    "SuggestError",
+    "Suggestion",
+    "host_pattern",
+    "quote_meta",
+    "suggest",
+]
 
 
 class SuggestError(InputError):
     """The suggestion cannot be made as asked (a path prefix some URL does not have)."""
 
 
-def quote_meta(text: str) -> str:
-    """Go's regexp.QuoteMeta: the pattern that matches exactly `text`."""
-    return "".join("\\" + ch if ch in _META else ch for ch in text)
-
-
-@dataclass(frozen=True)
-class _UrlHead:
-    """The parts a pattern pins: `scheme://authority` as written, then the path."""
-
-    head: str  # scheme://authority, exactly as in the URL
-    path: str  # from the first `/` to the query or fragment ("" when there is none)
-    after: str  # the character that ends the authority: "/", "?", "#" or "" (end)
-
-
-def _head(url: str) -> _UrlHead | None:
-    parts = split_url(url)
-    if parts is None:
-        return None
-    rest = parts.rest
-    path = ""
-    if rest.startswith("/"):
-        stop = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-        path = rest[:stop]
-    return _UrlHead(url[: parts.authority_end], path, rest[:1])
-
-
-def host_pattern(url: str) -> str:
-    """`^scheme://authority/` for a URL, quoted: admits that host and nothing longer."""
-    head = _head(url)
-    if head is None:
-        return ""
-    return "^" + quote_meta(head.head) + "/"
-
-
-def _boundary(head: _UrlHead) -> str:
+def _boundary(head: UrlHead) -> str:
     # A URL with no path cannot be matched up to a `/`; pin what really ends its authority.
     if head.after == "/":
         return "/"
@@ -112,13 +87,16 @@ def suggest(
     if path_prefix is not None and not path_prefix.startswith("/"):
         raise SuggestError(f"path prefix {path_prefix!r} must start with /")
     unfixable: list[tuple[str, str]] = []
-    groups: dict[tuple[str, str], list[_UrlHead]] = {}
+    groups: dict[tuple[str, str], list[UrlHead]] = {}
     fixable: list[str] = []
     for url in dict.fromkeys(urls):
         prepared = prepare_url(url, profile.go)
-        head = _head(url)
+        head = url_head(url)
         if prepared.reason is not None or head is None:
             unfixable.append((url, prepared.message or "not an http(s) URL"))
+            continue
+        if why := _unsafe(url):
+            unfixable.append((url, why))
             continue
         fixable.append(url)
         groups.setdefault((head.head, _boundary(head)), []).append(head)
@@ -151,6 +129,30 @@ def suggest(
     )
 
 
+PLAIN_HTTP_REASON = (
+    "plain http: anyone on the way can swap the layer's bytes for their own, so no allow "
+    "pattern is suggested for it; ask the image's publisher for an https URL (or allow "
+    "^http://... yourself, knowing that)"
+)
+USERINFO_REASON = (
+    "it carries user information (user[:password]@) before its host: a pattern for it "
+    "would copy that credential into the registry's configuration, and the same text "
+    "before `@` is how a URL names another host; no allow pattern is suggested for it"
+)
+
+
+def _unsafe(url: str) -> str | None:
+    """Why no pattern should admit `url`, even one the registry would accept."""
+    parts = split_url(url)
+    if parts is None:
+        return None
+    if parts.scheme.lower() == "http":
+        return PLAIN_HTTP_REASON
+    if parts.userinfo is not None:
+        return USERINFO_REASON
+    return None
+
+
 def _warns_about_suggested(warning: LintWarning) -> bool:
     """A warning against a suggested allow pattern itself. `profiles-differ` is about a URL
     the other registry version parses differently, not about the pattern: it stays a note."""
@@ -163,7 +165,7 @@ def _warns_about_suggested(warning: LintWarning) -> bool:
 
 
 def _group_pattern(
-    key: tuple[str, str], heads: list[_UrlHead], narrow: bool, path_prefix: str | None
+    key: tuple[str, str], heads: list[UrlHead], narrow: bool, path_prefix: str | None
 ) -> str:
     head, boundary = key
     base = "^" + quote_meta(head)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 @dataclass(frozen=True)
 class UrlParts:
+    """A URL cut where the registry's URL parser reads its scheme, userinfo, host and port."""
+
     scheme: str
     userinfo: str | None
     host: str

@@ -18,13 +18,15 @@ Escaping is idempotent: the escapes are printable ASCII, so escaping twice chang
 
 from __future__ import annotations
 
-import json
+from functools import cache
 from typing import Any
 
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 
 
+@cache
 def _terminal_table() -> dict[int, str]:
+    """Built on first use: most text is printable ASCII and never needs it."""
     table = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
     table.update({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"})
     table.update({code: f"\\u{code:04x}" for code in _BIDI})
@@ -34,22 +36,27 @@ def _terminal_table() -> dict[int, str]:
     return table
 
 
-_TERMINAL = _terminal_table()
-# json.dumps already writes C0 as \u00XX; what it leaves raw is DEL, C1, bidi and surrogates.
-_JSON = {code: f"\\u{code:04x}" for code in _TERMINAL if code >= 0x7F}
-_UNSAFE = frozenset(chr(code) for code in _TERMINAL)
+@cache
+def _json_table() -> dict[int, str]:
+    # json.dumps writes C0 as \u00XX already; it leaves DEL, C1, bidi and surrogates raw.
+    return {code: f"\\u{code:04x}" for code in _terminal_table() if code >= 0x7F}
+
+
+@cache
+def _unsafe() -> frozenset[str]:
+    return frozenset(chr(code) for code in _terminal_table())
 
 
 def visible(text: str) -> str:
     """`text` with every control, bidi and lone-surrogate character escaped visibly."""
     if text.isprintable() and text.isascii():
         return text
-    return text.translate(_TERMINAL)
+    return text.translate(_terminal_table())
 
 
 def is_visible(text: str) -> bool:
     """True when `text` holds nothing `visible` would escape."""
-    return _UNSAFE.isdisjoint(text)
+    return _unsafe().isdisjoint(text)
 
 
 def dumps(document: Any, **options: Any) -> str:
@@ -58,4 +65,6 @@ def dumps(document: Any, **options: Any) -> str:
     Non-ASCII text stays readable (`ensure_ascii=False`); the characters a terminal would act
     on are `\\u`-escaped inside their strings, so the document decodes to the same values.
     """
-    return json.dumps(document, ensure_ascii=False, **options).translate(_JSON)
+    import json
+
+    return json.dumps(document, ensure_ascii=False, **options).translate(_json_table())

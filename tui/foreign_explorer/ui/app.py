@@ -151,7 +151,7 @@ class ExplorerApp(Guarded, App[None]):
         await self.main.query_one(PolicyEditor).load(self.state.source, self.state.profile.go)
         entries = [self._file_entry(f.name, f.data) for f in self.options.files]
         if self.options.sample:
-            from foreign_explorer.check import sample_bytes
+            from foreign_explorer.commands.inputs import sample_bytes
 
             entries.append(self._sample_entry(sample_bytes()))
         entries += [ImageEntry(self._new_key(), ref) for ref in self.options.references]

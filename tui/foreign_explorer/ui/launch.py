@@ -41,7 +41,7 @@ class LaunchOptions:
 
 def options_from_args(args: argparse.Namespace) -> LaunchOptions:
     """Read --file, --config and --env-file now: a bad start-up input is a usage error."""
-    from foreign_explorer.check import policy_source, read_input
+    from foreign_explorer.commands.inputs import policy_source, read_input
     from foreign_explorer.core.profiles import get_profile
 
     profile = get_profile(args.target)

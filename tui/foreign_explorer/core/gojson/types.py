@@ -32,6 +32,8 @@ class UintType:
 
 @dataclass(frozen=True)
 class BoolType:
+    """A Go bool."""
+
     name: str = "bool"
 
 
@@ -44,6 +46,8 @@ class AnyType:
 
 @dataclass(frozen=True)
 class SliceType:
+    """[]elem: a JSON array (or, for []byte, a base64 string)."""
+
     elem: GoType
 
     @property
@@ -69,6 +73,8 @@ class MapType:
 
 @dataclass(frozen=True)
 class PointerType:
+    """*elem: `null` leaves it nil."""
+
     elem: GoType
 
     @property

@@ -17,9 +17,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from foreign_explorer.core.evaluate import Check, registry_checks
-from foreign_explorer.core.lint.allow_rules import _allow_rules
-from foreign_explorer.core.lint.deny_rules import _deny_rules
-from foreign_explorer.core.lint.key_rules import _key_rules
 from foreign_explorer.core.lint.model import (
     DENY_CASE,
     DENY_HOST_CASE,
@@ -53,12 +50,6 @@ from foreign_explorer.core.lint.model import (
     Outcome,
     Severity,
 )
-from foreign_explorer.core.lint.placeholder_rules import _placeholders
-from foreign_explorer.core.lint.policy_rules import _matches_none, _policy_rules
-from foreign_explorer.core.lint.probes import _shape
-from foreign_explorer.core.lint.profile_rules import _go_versions, _profiles_differ
-from foreign_explorer.core.lint.reading_rules import _reading_rules
-from foreign_explorer.core.lint.run import _Run
 from foreign_explorer.core.manifest import Manifest
 from foreign_explorer.core.policy import (
     Policy,
@@ -143,22 +134,40 @@ def lint_policy(
 
 
 def _lint(policy: Policy, urls: tuple[str, ...], other: Policy | None) -> tuple[LintWarning, ...]:
+    # The rules are imported when a policy has what they read (patterns, config keys): a
+    # `check` without either pays nothing for them at start-up.
+    from foreign_explorer.core.lint.policy_rules import _matches_none, _policy_rules
+    from foreign_explorer.core.lint.profile_rules import _go_versions, _profiles_differ
+    from foreign_explorer.core.lint.reading_rules import _reading_rules
+    from foreign_explorer.core.lint.run import _Run
+
     run = _Run(policy, urls, other)
     _policy_rules(run)
-    _key_rules(run)
+    if policy.source.keys:
+        from foreign_explorer.core.lint.key_rules import _key_rules
+
+        _key_rules(run)
     allow, deny = policy.allow, policy.deny
-    if allow is not None and not allow.implicit:
-        for index, regexp in enumerate(allow.patterns):
-            shape = _shape(regexp.pattern, run.go)
-            if shape is not None:
-                _allow_rules(run, index, regexp, shape)
-    if deny is not None:
-        for index, regexp in enumerate(deny.patterns):
-            shape = _shape(regexp.pattern, run.go)
-            if shape is not None:
-                _deny_rules(run, index, regexp, shape)
+    has_allow = allow is not None and not allow.implicit
+    if has_allow or deny is not None:
+        from foreign_explorer.core.lint.allow_rules import _allow_rules
+        from foreign_explorer.core.lint.deny_rules import _deny_rules
+        from foreign_explorer.core.lint.placeholder_rules import _placeholders
+        from foreign_explorer.core.lint.probes import _shape
+
+        if allow is not None and has_allow:
+            for index, regexp in enumerate(allow.patterns):
+                shape = _shape(regexp.pattern, run.go)
+                if shape is not None:
+                    _allow_rules(run, index, regexp, shape)
+        if deny is not None:
+            for index, regexp in enumerate(deny.patterns):
+                shape = _shape(regexp.pattern, run.go)
+                if shape is not None:
+                    _deny_rules(run, index, regexp, shape)
     _matches_none(run)
-    _placeholders(run)
+    if has_allow or deny is not None:
+        _placeholders(run)
     _profiles_differ(run)
     _go_versions(run)
     _reading_rules(run)

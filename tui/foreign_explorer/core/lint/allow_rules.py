@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from foreign_explorer.core.goregex import GoRegexp
+from foreign_explorer.core.hostpattern import quote_meta
 from foreign_explorer.core.lint.model import (
     HOST_NOT_CLOSED,
     HOST_WILDCARD,
@@ -160,9 +161,6 @@ def _escape_fix(meant_url: str, named: str, subdomains: bool) -> str:
         label and _HOST_LABEL.issuperset(label) for label in named.split(".")
     ):
         return ""
-    # suggest verifies its patterns with this package: imported here, not at the top.
-    from foreign_explorer.core.suggest import quote_meta
-
     scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme
     exact = f"^{scheme}://{quote_meta(named)}/"
     wider = f"^{scheme}://([a-z0-9-]+\\.)*{quote_meta(named)}/"

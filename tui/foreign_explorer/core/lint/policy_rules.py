@@ -8,7 +8,6 @@ from foreign_explorer.core.lint.model import (
     MATCHES_NONE,
     VALIDATION_DISABLED,
 )
-from foreign_explorer.core.lint.probes import _shape
 from foreign_explorer.core.lint.run import _meant, _Run
 from foreign_explorer.core.lint.urlparts import _host_key
 
@@ -40,6 +39,8 @@ def _matches_none(run: _Run) -> None:
     allow = run.policy.allow
     if allow is None or allow.implicit or not run.urls:
         return
+    from foreign_explorer.core.lint.probes import _shape
+
     covered = run.allow_coverage()
     count = len(run.urls)
     noun = "URL" if count == 1 else "URLs"

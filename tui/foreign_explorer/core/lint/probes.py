@@ -60,6 +60,8 @@ class _Witness:
 
 @dataclass(frozen=True)
 class _Shape:
+    """What a pattern seems to mean, read from its Go parse tree."""
+
     anchored: bool
     # The literal text right after the anchor, as written (empty when something else follows).
     prefix: str
@@ -95,6 +97,8 @@ def _literal_text(node: SyntaxNode) -> str:
 # A rope: a leaf (fixed text, or one character a class or `.` stands for) or a pair of ropes.
 @dataclass(frozen=True)
 class _Char:
+    """One character of a witness, and whether a lone `.` stands there."""
+
     char: str
     free: Free
     dot: bool  # a lone `.` read as the dot it most likely means
@@ -105,6 +109,8 @@ _Tree = str | _Char | tuple  # tuple: (_Tree, _Tree)
 
 @dataclass(frozen=True)
 class _Draft:
+    """A witness being built."""
+
     size: int
     tree: _Tree
 

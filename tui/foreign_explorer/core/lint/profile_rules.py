@@ -10,7 +10,6 @@ from foreign_explorer.core.lint.model import (
     Claim,
     Outcome,
 )
-from foreign_explorer.core.lint.probes import _compile_error, _shape
 from foreign_explorer.core.lint.run import _meant, _Run
 from foreign_explorer.core.urltext import split_url as _split
 
@@ -20,6 +19,8 @@ def _probe_urls(run: _Run) -> list[str]:
     seeds: list[str] = []
     allow = run.policy.allow
     if allow is not None and not allow.implicit:
+        from foreign_explorer.core.lint.probes import _shape
+
         for regexp in allow.patterns:
             shape = _shape(regexp.pattern, run.go)
             seeds += [m[0] for m in _meant(shape)] if shape else []
@@ -75,6 +76,8 @@ def _go_versions(run: _Run) -> None:
         ):
             continue
         for index, pattern in enumerate(patterns):
+            from foreign_explorer.core.lint.probes import _compile_error
+
             failing = [
                 (name, label, error)
                 for name, label, go in GO_LINES
@@ -102,6 +105,8 @@ def _example_for(run: _Run, list_name: str, index: int, pattern: str) -> str | N
     if compiled is None:
         return None
     regexp = compiled.patterns[index]
+    from foreign_explorer.core.lint.probes import _shape
+
     shape = _shape(pattern, run.go)
     candidates = [m[0] for m in _meant(shape)] if shape else []
     candidates += run.loaded_matching(list_name, index)[:8]

@@ -27,7 +27,6 @@ from foreign_explorer.core.lint.model import (
     LintWarning,
     Outcome,
 )
-from foreign_explorer.core.lint.probes import _shape
 from foreign_explorer.core.lint.run import _meant, _Run
 from foreign_explorer.core.policy import EnvTrap
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
@@ -85,6 +84,8 @@ def _add_url(run: _Run, list_name: str, message: str, example: str) -> None:
 
 
 def _meant_by(run: _Run, pattern: str) -> str | None:
+    from foreign_explorer.core.lint.probes import _shape  # only for an indexed variable
+
     shape = _shape(pattern, run.go)
     if shape is None:
         return None

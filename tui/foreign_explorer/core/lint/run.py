@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from foreign_explorer.core.evaluate import PreparedUrl, UrlVerdict, judge_url, prepare_url
 from foreign_explorer.core.goregex import GoRegexp
 from foreign_explorer.core.lint.model import Claim, LintWarning, Outcome, Severity
-from foreign_explorer.core.lint.probes import _Shape
 from foreign_explorer.core.lint.urlparts import _as_url, _host_key
 from foreign_explorer.core.policy import Policy
+
+if TYPE_CHECKING:
+    from foreign_explorer.core.lint.probes import _Shape
 
 # Characters of a plain DNS label: only hosts made of them get a suggested pattern.
 _HOSTNAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -130,10 +133,9 @@ def _fix(url: str | None) -> str:
     host = _host_key(url) if url else None
     if not host or not all(label and _HOSTNAME.issuperset(label) for label in host.split(".")):
         return ""
-    # suggest verifies its patterns with this module: imported here, not at the top.
-    from foreign_explorer.core.suggest import host_pattern
-
     assert url is not None
+    from foreign_explorer.core.hostpattern import host_pattern
+
     return f"; to admit only {host}, write {host_pattern(url)}"
 
 

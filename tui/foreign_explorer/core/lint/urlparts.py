@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foreign_explorer.core.gourl import URLParseError
 from foreign_explorer.core.gourl import parse as go_parse
 from foreign_explorer.core.lint.model import EVIL_HOSTS
-from foreign_explorer.core.lint.probes import _Witness
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.core.urltext import split_url as _split
+
+if TYPE_CHECKING:
+    from foreign_explorer.core.lint.probes import _Witness
 
 
 def _host_key(url: str) -> str | None:

@@ -53,6 +53,9 @@ class Challenge:
     def get(self, key: str) -> str | None:
         return next((v for k, v in self.params if k == key), None)
 
+    def without_scope(self) -> Challenge:
+        return Challenge(self.scheme, tuple((k, v) for k, v in self.params if k != "scope"))
+
     def same_authority(self, other: Challenge) -> bool:
         """Same scheme, realm and service: only the scope (the repository) may differ."""
         return (self.scheme, self.get("realm"), self.get("service")) == (
@@ -234,6 +237,10 @@ class Authenticator:
         self._challenges: dict[str, Challenge] = {}
         self._tokens: dict[tuple[str, str], BearerToken] = {}
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        # Hosts whose first answer has come (challenge learned or none needed), and the
+        # first request in flight to each host that has not answered yet.
+        self._probed: set[str] = set()
+        self._probes: dict[str, asyncio.Event] = {}
         self._loop: object = None
 
     # -- public --
@@ -258,7 +265,6 @@ class Authenticator:
         """
         url = self._transport.base_url(host) + path
         scope = pull_scope(repository)
-        authorization, fresh = await self._known_authorization(registry, host, scope)
 
         async def send(authorization: str | None) -> Response:
             return await self._transport.send(
@@ -271,19 +277,35 @@ class Authenticator:
                 on_too_large=on_too_large,
             )
 
-        response = await send(authorization)
-        if response.status != 401:
-            return response
-        if origin_of(response.url) != origin_of(url):
-            # Only the registry names where its credentials go, not a host it redirected to.
-            raise e.AuthenticationRequired(
-                f"{host} redirected the {purpose} request to {origin_text(response.url)}, which "
-                "asked for credentials; the registry's credentials are not sent there",
-                401,
-            )
-        challenge = self._pick_challenge(response, host)
-        previous = self._challenges.get(host)
-        self._challenges[host] = challenge
+        # Until a registry's first answer says whether and how it authenticates, the other
+        # requests to it wait: then they all know the challenge, and none pays a 401.
+        probe = await self._wait_for_probe(host)
+        try:
+            authorization, fresh = await self._known_authorization(registry, host, scope)
+            try:
+                response = await send(authorization)
+            except e.NetworkError:
+                # skopeo's `tls-verify: false`: HTTPS unverified, then plain HTTP.
+                if not self._transport.fall_back(host):
+                    raise
+                url = self._transport.base_url(host) + path
+                response = await send(authorization)
+            if response.status != 401:
+                return response
+            if origin_of(response.url) != origin_of(url):
+                # Only the registry names where its credentials go, not a host it redirected to.
+                raise e.AuthenticationRequired(
+                    f"{host} redirected the {purpose} request to {origin_text(response.url)}, "
+                    "which asked for credentials; the registry's credentials are not sent there",
+                    401,
+                )
+            challenge = self._pick_challenge(response, host)
+            previous = self._challenges.get(host)
+            self._challenges[host] = challenge
+        finally:
+            if probe is not None:
+                self._probed.add(host)
+                probe.set()
         self._tokens.pop((host, scope), None)
         if fresh and previous is not None and previous.same_authority(challenge):
             # A token we just got was refused: asking again would get the same one.
@@ -299,17 +321,39 @@ class Authenticator:
         """Drop every cached challenge and token (credentials stay)."""
         self._challenges.clear()
         self._tokens.clear()
+        self._probed.clear()
 
     # -- which authorization --
 
-    def _lock(self, key: tuple[str, str]) -> asyncio.Lock:
+    def _same_loop(self) -> None:
         import asyncio
 
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
-            # Locks belong to one event loop; a new asyncio.run() gets new ones.
+            # Locks and events belong to one event loop; a new asyncio.run() gets new ones.
             self._locks.clear()
+            self._probes.clear()
             self._loop = loop
+
+    async def _wait_for_probe(self, host: str) -> asyncio.Event | None:
+        """None once `host` has answered a first request (waiting for it if it is in flight);
+        else the event this caller, now the first request, sets when the answer is in."""
+        import asyncio
+
+        if host in self._probed or host in self._challenges:
+            return None
+        self._same_loop()
+        event = self._probes.get(host)
+        if event is None:
+            event = self._probes[host] = asyncio.Event()
+            return event
+        await event.wait()
+        return None
+
+    def _lock(self, key: tuple[str, str]) -> asyncio.Lock:
+        import asyncio
+
+        self._same_loop()
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
@@ -326,7 +370,9 @@ class Authenticator:
         if cached is not None:
             return cached, False
         repository = scope.split(":")[1]
-        header = await self._authorization(registry, host, scope, challenge, repository)
+        # The challenge was learned for another request: its scope names that repository.
+        general = challenge.without_scope()
+        header = await self._authorization(registry, host, scope, general, repository)
         return header, True
 
     def _cached_token(self, host: str, scope: str) -> str | None:
@@ -372,7 +418,7 @@ class Authenticator:
         target = httpx.URL(url)
         if target.scheme == "https" or is_loopback(target.netloc.decode("ascii")):
             return
-        if self._transport.options.plain_http:
+        if self._transport.allows_plain_http(host):
             return  # The user asked for plain HTTP with this registry.
         raise e.CredentialError(
             f"refusing to send the credential for {host} ({credential.source}) over plain "

@@ -21,13 +21,20 @@ from typing import Protocol
 from foreign_explorer.core import mediatypes as mt
 from foreign_explorer.core.reference import Reference, parse_reference, validate_digest
 from foreign_explorer.core.registry import errors as e
+from foreign_explorer.core.registry import tags as tag_pages
 from foreign_explorer.core.registry.auth import (
     Authenticator,
     looks_like_html,
     parse_error_codes,
 )
-from foreign_explorer.core.registry.credentials import CredentialStore
-from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT, Deadline
+from foreign_explorer.core.registry.credentials import (
+    IDENTITY_TOKEN_USER,
+    Credential,
+    CredentialStore,
+)
+from foreign_explorer.core.registry.deadline import Deadline
+from foreign_explorer.core.registry.defaults import DEFAULT_JOBS, DEFAULT_TIMEOUT
+from foreign_explorer.core.registry.hosts import HostSettings
 from foreign_explorer.core.registry.ocilayout import (
     PREFIX as OCI_PREFIX,
 )
@@ -84,6 +91,13 @@ class RegistryOptions:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_manifest_bytes: int = MAX_MANIFEST_BYTES
     max_config_bytes: int = MAX_CONFIG_BYTES
+    # Requests in flight at once to one registry (or token service): `--jobs`.
+    max_in_flight: int | None = DEFAULT_JOBS
+    # Registries with settings of their own (a mirror list's credentials, TLS, hostname).
+    hosts: tuple[HostSettings, ...] = ()
+
+    def host(self, registry: str) -> HostSettings | None:
+        return next((h for h in self.hosts if h.registry == registry), None)
 
     def transport_options(self) -> TransportOptions:
         return TransportOptions(
@@ -94,6 +108,8 @@ class RegistryOptions:
             read_timeout=self.read_timeout,
             trust_env=self.trust_env,
             retry=self.retry,
+            max_in_flight=self.max_in_flight,
+            hosts=tuple(h.tls for h in self.hosts if h.tls is not None),
         )
 
 
@@ -228,6 +244,19 @@ def layer_history(config: bytes, layer_count: int) -> tuple[str | None, ...]:
         lines.append(text if isinstance(text, str) else None)
     lines = lines[:layer_count]
     return tuple(lines + [None] * (layer_count - len(lines)))
+
+
+def _list_credentials(hosts: tuple[HostSettings, ...]) -> dict[str, Credential]:
+    """The credentials a mirror list gives for its registries, by registry name."""
+    found = {}
+    for host in hosts:
+        source = f"the mirror list's credentials for {host.registry}"
+        if host.identity_token:
+            name = host.username or IDENTITY_TOKEN_USER
+            found[host.registry] = Credential(name, "", host.identity_token, source)
+        elif host.username and host.password is not None:
+            found[host.registry] = Credential(host.username, host.password, None, source)
+    return found
 
 
 def parse_source(text: str) -> Reference | OCILayoutReference:
@@ -375,10 +404,18 @@ class RegistryClient:
             docker_config_dir=self.options.docker_config,
             use_config_files=self.options.use_config_credentials,
             env=env,
+            per_registry=_list_credentials(self.options.hosts),
         )
         self._auth = Authenticator(self._transport, self.credentials, clock=clock)
         self._ephemeral = ephemeral
         self._active = 0
+
+    def api_host(self, ref: Reference) -> str:
+        """Where `ref`'s registry API answers: a list's `hostname`, else the reference's."""
+        own = self.options.host(ref.registry)
+        if own is not None and own.hostname:
+            return own.hostname
+        return ref.api_host()
 
     # -- life cycle and counters --
 
@@ -444,6 +481,65 @@ class RegistryClient:
             image = await image.fetch_platform(wanted)
         return image
 
+    async def list_tags(
+        self, source: str | Reference, *, page_size: int | None = None
+    ) -> tuple[str, ...]:
+        """Every tag of a repository, in the registry's order, page after page.
+
+        `page_size` asks for pages of that many tags (`?n=`); without it the registry decides
+        (distribution answers every tag at once). Bounded by the options' `timeout` and by
+        the caps in tags.py.
+        """
+        ref = parse_source(source) if isinstance(source, str) else source
+        if not isinstance(ref, Reference):
+            raise e.RegistryError(f"{ref} is an OCI layout: it has no tag list to fetch")
+        deadline = Deadline.start(self.options.timeout, f"the tag list of {ref.name}")
+        async with deadline.bound():
+            return await self._list_tags(ref, page_size)
+
+    async def _list_tags(self, ref: Reference, page_size: int | None) -> tuple[str, ...]:
+        host = self.api_host(ref)
+        where = f"the tag list of {ref.repository} on {host}"
+        path: str | None = f"/v2/{ref.repository}/tags/list"
+        if page_size is not None:
+            path += f"?n={page_size}"
+        tags: list[str] = []
+        seen: set[str] = set()
+
+        def too_large(declared: int | None) -> e.RegistryError:
+            return e.TagListTooLong(
+                f"a page of {where} is larger than {tag_pages.MAX_PAGE_BYTES} bytes; "
+                "stopped reading"
+            )
+
+        while path is not None:
+            if path in seen:
+                raise e.TagListTooLong(f"the pages of {where} lead in a circle; stopped")
+            if len(seen) >= tag_pages.MAX_PAGES:
+                raise e.TagListTooLong(
+                    f"{where} has more than {tag_pages.MAX_PAGES} pages; stopped reading"
+                )
+            seen.add(path)
+            response = await self._get(
+                ref,
+                path,
+                accept="application/json",
+                max_bytes=tag_pages.MAX_PAGE_BYTES,
+                purpose="tag list",
+                on_too_large=too_large,
+            )
+            if response.status != 200:
+                raise status_error(response, host, ref.repository, "tag", "list")
+            if looks_like_html(response):
+                raise e.HTMLResponse(f"{host} answered an HTML page for {where}")
+            tags.extend(tag_pages.parse_tags(response.body, where))
+            if len(tags) > tag_pages.MAX_TAGS:
+                raise e.TagListTooLong(
+                    f"{where} has more than {tag_pages.MAX_TAGS} tags; stopped reading"
+                )
+            path = tag_pages.next_link(response.headers.get_list("link"), response.url)
+        return tuple(tags)
+
     async def _get(
         self,
         ref: Reference,
@@ -458,7 +554,7 @@ class RegistryClient:
             return await self._auth.request(
                 "GET",
                 ref.registry,
-                ref.api_host(),
+                self.api_host(ref),
                 path,
                 repository=ref.repository,
                 headers={"Accept": accept} if accept else None,
@@ -487,7 +583,7 @@ class _RegistryLoader:
         self, target: str, expected: str | None, platform: str | None, parent: FetchedImage | None
     ) -> FetchedImage:
         ref = self._ref
-        host = ref.api_host()
+        host = self._client.api_host(ref)
         cap = self.max_manifest_bytes
         where = f"manifest {target} of {ref.repository} on {host}"
 
@@ -544,7 +640,7 @@ class _RegistryLoader:
 
     async def _blob(self, digest: str, max_bytes: int, what: str) -> bytes:
         ref = self._ref
-        host = ref.api_host()
+        host = self._client.api_host(ref)
         where = f"{what} {digest} of {ref.repository} on {host}"
 
         def too_large(declared: int | None) -> e.RegistryError:

@@ -1,5 +1,6 @@
 """Where registry credentials come from, in docker's and podman's order of places.
 
+0. a mirror list's credentials for its registry (skopeo `credentials`, regsync `user`);
 1. explicit `--username` / `--password-stdin` (the user's word wins over any file);
 2. docker's config (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`):
    `credHelpers[host]`, else `credsStore`, run as `docker-credential-NAME get`, then
@@ -110,6 +111,7 @@ class CredentialStore:
         use_config_files: bool = True,
         env: Mapping[str, str] | None = None,
         helper_timeout: float = HELPER_TIMEOUT,
+        per_registry: Mapping[str, Credential] | None = None,
     ) -> None:
         if (username is None) != (password is None):
             raise CredentialError("give both a username and a password, or neither")
@@ -118,6 +120,8 @@ class CredentialStore:
             if username is not None and password is not None
             else None
         )
+        # A mirror list's own credentials for its registries: they win for their registry.
+        self._per_registry = {k.lower(): v for k, v in (per_registry or {}).items()}
         self._env = dict(os.environ if env is None else env)
         self._docker_dir = docker_config_dir
         self._use_files = use_config_files
@@ -176,6 +180,9 @@ class CredentialStore:
             del self._cache[key]
 
     async def _lookup(self, registry: str, repository: str) -> Credential | None:
+        listed = self._per_registry.get(registry.lower())
+        if listed is not None:
+            return listed
         if self._explicit is not None:
             return self._explicit
         if not self._use_files:

@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from foreign_explorer.core.registry.defaults import DEFAULT_TIMEOUT
 from foreign_explorer.core.registry.errors import DeadlineExceeded
 
-DEFAULT_TIMEOUT = 60.0
+__all__ = ["DEFAULT_TIMEOUT", "Deadline"]
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,10 @@ class ManifestTooLarge(ProtocolError):
     """The manifest is bigger than the cap; we stopped reading it."""
 
 
+class TagListTooLong(ProtocolError):
+    """A tag list past the caps (pages, bytes, tags), or pages that lead in a circle."""
+
+
 class RedirectRefused(ProtocolError):
     """A request carrying a credential was redirected to another origin; it stays home."""
 

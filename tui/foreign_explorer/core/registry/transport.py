@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 
 from foreign_explorer import __version__
 from foreign_explorer.core.registry import errors as e
+from foreign_explorer.core.registry.hosts import HostTLS
 
 if TYPE_CHECKING:
+    import asyncio
     import ssl
 
     import httpx
@@ -61,6 +63,13 @@ class TransportOptions:
     # Proxies (HTTPS_PROXY, NO_PROXY, ...) and SSL_CERT_FILE / SSL_CERT_DIR from the environment.
     trust_env: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # Requests in flight at once to one origin (scheme, host, port); None: no limit.
+    max_in_flight: int | None = None
+    # Hosts with settings of their own (from a mirror list), by `host[:port]`.
+    hosts: tuple[HostTLS, ...] = ()
+
+    def host(self, host: str) -> HostTLS | None:
+        return next((h for h in self.hosts if h.host == host), None)
 
 
 @dataclass(frozen=True)
@@ -323,7 +332,10 @@ class Transport:
     ) -> None:
         self.options = options or TransportOptions()
         # Keyed by whether the client may do TLS.
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: dict[tuple[bool, HostTLS | None], httpx.AsyncClient] = {}
+        # Hosts that answered plain HTTP after their TLS handshake failed (http_fallback).
+        self._fell_back: set[str] = set()
+        self._limits: dict[tuple[str, str, int], asyncio.Semaphore] = {}
         self._client_loop: object = None
         self._sleep: Sleep | None = sleep
         self._clock = clock
@@ -344,9 +356,31 @@ class Transport:
 
     def scheme_for(self, host: str) -> str:
         plain = self.options.plain_http
+        own = self.options.host(host)
+        if own is not None and own.plain_http is not None:
+            plain = own.plain_http
+        elif own is not None and own.http_fallback and not is_loopback(host):
+            plain = host in self._fell_back
         if plain is None:
             plain = is_loopback(host)
         return "http" if plain else "https"
+
+    def allows_plain_http(self, host: str) -> bool:
+        """The user asked for plain HTTP with this host (a credential may go over it)."""
+        own = self.options.host(host)
+        if own is not None and (own.plain_http or own.http_fallback):
+            return True
+        return bool(self.options.plain_http)
+
+    def fall_back(self, host: str) -> bool:
+        """Switch `host` to plain HTTP after a failed TLS handshake, if its settings allow."""
+        own = self.options.host(host)
+        if own is None or not own.http_fallback or host in self._fell_back:
+            return False
+        if own.plain_http is not None or is_loopback(host):
+            return False
+        self._fell_back.add(host)
+        return True
 
     def base_url(self, host: str) -> str:
         return f"{self.scheme_for(host)}://{host}"
@@ -357,21 +391,52 @@ class Transport:
             return True
         return self.options.trust_env and any(os.environ.get(v) for v in _HTTP_PROXY_VARS)
 
-    def _get_client(self, url: str) -> httpx.AsyncClient:
+    def _same_loop(self) -> None:
         import asyncio
 
         loop = asyncio.get_running_loop()
         if self._client_loop is not loop:
-            # A client's connections belong to the loop that opened them.
+            # A client's connections (and the semaphores) belong to the loop that made them.
             self._clients = {}
+            self._limits = {}
             self._client_loop = loop
+
+    def _limit(self, url: str) -> asyncio.Semaphore | None:
+        """The semaphore bounding requests in flight to `url`'s origin, if there is a bound."""
+        if self.options.max_in_flight is None:
+            return None
+        import asyncio
+
+        self._same_loop()
+        origin = origin_of(url)
+        limit = self._limits.get(origin)
+        if limit is None:
+            limit = self._limits[origin] = asyncio.Semaphore(self.options.max_in_flight)
+        return limit
+
+    def _get_client(self, url: str) -> httpx.AsyncClient:
+        self._same_loop()
         tls = self.may_use_tls(url)
-        client = self._clients.get(tls)
+        own = self._own_tls(url) if tls else None
+        client = self._clients.get((tls, own))
         if client is None or client.is_closed:
-            client = self._clients[tls] = self._new_client(tls)
+            client = self._clients[(tls, own)] = self._new_client(tls, own)
         return client
 
-    def _new_client(self, tls: bool) -> httpx.AsyncClient:
+    def _own_tls(self, url: str) -> HostTLS | None:
+        """The host's own TLS settings, when it has any that change the context."""
+        import httpx
+
+        if not self.options.hosts:
+            return None
+        try:
+            netloc = httpx.URL(url).netloc.decode("ascii")
+        except (httpx.InvalidURL, UnicodeDecodeError):
+            return None
+        own = self.options.host(netloc)
+        return own if own is not None and own.custom_tls else None
+
+    def _new_client(self, tls: bool, own: HostTLS | None = None) -> httpx.AsyncClient:
         import httpx
 
         timeout = httpx.Timeout(
@@ -382,12 +447,21 @@ class Transport:
             pool=self.options.connect_timeout,
         )
         return httpx.AsyncClient(
-            verify=_build_ssl_context(self.options) if tls else _trust_nothing_context(),
+            verify=self._verify(tls, own),
             timeout=timeout,
             trust_env=self.options.trust_env,
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
         )
+
+    def _verify(self, tls: bool, own: HostTLS | None) -> ssl.SSLContext | bool:
+        if not tls:
+            return _trust_nothing_context()
+        if own is None:
+            return _build_ssl_context(self.options)
+        from foreign_explorer.core.registry.hosts import tls_context
+
+        return tls_context(own, self.options.ca_file, self.options.trust_env)
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
@@ -495,6 +569,26 @@ class Transport:
         raise e.ProtocolError(f"more than {MAX_REDIRECTS} redirects from {origin_text(url)}")
 
     async def _exchange(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: Mapping[str, str] | None,
+        max_bytes: int,
+        purpose: str,
+        on_too_large: Callable[[int | None], e.RegistryError] | None,
+    ) -> Response:
+        limit = self._limit(url)
+        if limit is None:
+            return await self._exchange_now(
+                method, url, headers, data, max_bytes, purpose, on_too_large
+            )
+        async with limit:
+            return await self._exchange_now(
+                method, url, headers, data, max_bytes, purpose, on_too_large
+            )
+
+    async def _exchange_now(
         self,
         method: str,
         url: str,

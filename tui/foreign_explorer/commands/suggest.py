@@ -11,15 +11,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from foreign_explorer.cli import (
-    EXIT_ACCEPTED,
-    EXIT_REJECTED,
-    EXIT_USAGE,
+from foreign_explorer.commands.arguments import (
     TARGETS,
-    _add_registry_arguments,
-    _Parser,
+    Parser,
+    add_registry_arguments,
     add_source_arguments,
+    one_ref,
 )
+from foreign_explorer.commands.status import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_USAGE
 from foreign_explorer.console import emit, error
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.visible import dumps, visible
@@ -29,19 +28,21 @@ PROG = "foreign-explorer suggest"
 SUGGEST_EPILOG = (
     "exit status: 0 every URL passes with the suggestion (verified by the engine), "
     "1 some URL cannot pass with any allow pattern or there is no URL to allow, "
-    "2 bad usage or input"
+    "2 bad usage or input (for a list: some image could not be fetched, whatever the others "
+    "got)"
 )
 
 
 def suggest_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="foreign-explorer suggest",
         description="Suggest the narrowest allow patterns that let an image's foreign layers "
-        "through: anchored at scheme and host, dots escaped, ending at a path boundary. "
-        "Every suggestion is checked by the engine before it is printed.",
+        "through (or every image and platform of a list's, with --from): anchored at scheme "
+        "and host, dots escaped, ending at a path boundary. Every suggestion is checked by "
+        "the engine before it is printed.",
         epilog=SUGGEST_EPILOG,
     )
-    add_source_arguments(parser)
+    add_source_arguments(parser, lists=True)
     narrowing = parser.add_mutually_exclusive_group()
     narrowing.add_argument(
         "--narrow",
@@ -59,25 +60,30 @@ def suggest_parser() -> argparse.ArgumentParser:
         default="distribution-2.8",
         help="registry version whose verdicts verify the suggestion (default: %(default)s)",
     )
-    _add_registry_arguments(parser)
+    add_registry_arguments(parser)
     parser.add_argument("--format", choices=("yaml", "json"), default="yaml")
     return parser
 
 
 def run_suggest(argv: Sequence[str]) -> int:
-    return _run(suggest_parser().parse_args(list(argv)))
+    return _run(one_ref(suggest_parser().parse_args(list(argv))))
 
 
 def _load(args: argparse.Namespace) -> list[tuple[str, Any]]:
     """(name, Manifest) for the file, the sample, the image or every image of an index."""
-    from foreign_explorer.check import SAMPLE_NAME, _fetch, read_input, sample_bytes
+    from foreign_explorer.commands.inputs import (
+        SAMPLE_NAME,
+        fetch_reference,
+        read_input,
+        sample_bytes,
+    )
     from foreign_explorer.core.manifest import parse_manifest
 
     if args.ref:
         import asyncio
 
         loaded = []
-        for image, _parent in asyncio.run(_fetch(args)):
+        for image, _parent in asyncio.run(fetch_reference(args)):
             name = image.source.to_dict().get("reference") or args.ref
             platform = image.source.to_dict().get("platform")
             title = f"{name} [{platform}]" if platform else name
@@ -90,10 +96,12 @@ def _load(args: argparse.Namespace) -> list[tuple[str, Any]]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from foreign_explorer.check import _sources_arg_error
+    from foreign_explorer.commands.fetchlist import is_list, list_problem
+    from foreign_explorer.commands.inputs import source_problem
 
     out, err = sys.stdout, sys.stderr
-    problem = _sources_arg_error(args)
+    listed = is_list(args)
+    problem = list_problem(args) if listed else source_problem(args)
     if problem:
         error(PROG, f"error: {problem}")
         return EXIT_USAGE
@@ -105,9 +113,16 @@ def _run(args: argparse.Namespace) -> int:
     from foreign_explorer.core.report import warnings_list
     from foreign_explorer.core.suggest import suggest
 
+    loaded = None
     try:
         profile = get_profile(args.target)
-        images = _load(args)
+        if listed:
+            from foreign_explorer.commands.suggestlist import load_list
+
+            loaded = load_list(args, PROG)
+            images = [(title, manifest) for _, title, manifest in loaded.manifests]
+        else:
+            images = _load(args)
         urls = checked_urls((m for _, m in images), profile)
         suggestion = suggest(urls, profile, narrow=args.narrow, path_prefix=args.path_prefix)
     except (ForeignExplorerError, ValueError) as exc:
@@ -121,6 +136,8 @@ def _run(args: argparse.Namespace) -> int:
             verdicts.append((name, evaluation))
     snippet = config_snippet(suggestion.source) if suggestion.patterns else ""
     status = EXIT_ACCEPTED if suggestion.verified else EXIT_REJECTED
+    if loaded is not None:
+        return _list_answer(args, loaded, suggestion, verdicts, snippet, len(urls), status)
     if args.format == "json":
         document = {
             "target": profile.name,
@@ -182,3 +199,77 @@ def _notes(suggestion: Any, verdicts: list[tuple[str, Any]], count: int) -> list
         line = f"{name}: push → {evaluation.response.status_line}"
         lines.append(line if evaluation.accepted else f"{line}: {evaluation.summary}")
     return lines
+
+
+def _list_answer(
+    args: argparse.Namespace,
+    loaded: Any,
+    suggestion: Any,
+    verdicts: list[tuple[str, Any]],
+    snippet: str,
+    count: int,
+    status: int,
+) -> int:
+    """`suggest --from`: the snippet, then which images each pattern admits, and what not."""
+    from foreign_explorer.commands.suggestlist import admitted_images
+    from foreign_explorer.core.report import warnings_list
+
+    by_title = {title: reference for reference, title, _ in loaded.manifests}
+    per_image = [(by_title[title], evaluation) for title, evaluation in verdicts]
+    admits = admitted_images(suggestion.patterns, per_image)
+    rejected = [(title, e) for title, e in verdicts if not e.accepted]
+    if loaded.unreadable:
+        status = max(status, EXIT_REJECTED)
+    if loaded.failures:
+        status = EXIT_USAGE
+    if args.format == "json":
+        document = {
+            "target": suggestion.profile.name,
+            "allow": list(suggestion.patterns),
+            "verified": suggestion.verified,
+            "patterns": [
+                {"pattern": pattern, "admits": images}
+                for pattern, images in zip(suggestion.patterns, admits, strict=True)
+            ],
+            "urls": [{"url": u, "allowedBy": i} for u, i in suggestion.admitted],
+            "unfixable": [{"url": u, "message": m} for u, m in suggestion.unfixable],
+            "images": [
+                {
+                    "name": title,
+                    "accepted": evaluation.accepted,
+                    "status": evaluation.response.status,
+                    "summary": evaluation.summary,
+                }
+                for title, evaluation in verdicts
+            ],
+            "unreadable": [{"name": t, "message": m} for t, m in loaded.unreadable],
+            "errors": [
+                {"reference": f.reference, "message": f.message, "origin": f.origin.where}
+                for f in loaded.failures
+            ],
+            "warnings": warnings_list(suggestion.warnings),
+            "snippet": snippet,
+        }
+        emit(dumps(document, indent=2), sys.stdout)
+        return status
+    if snippet:
+        emit(snippet.rstrip("\n"), sys.stdout)
+    elif not count:
+        emit("# no layer URL that the registry checks in any image of the list", sys.stderr)
+    lines = _notes(suggestion, [], count) if count else []
+    for index, (pattern, images) in enumerate(zip(suggestion.patterns, admits, strict=True)):
+        noun = "image" if len(images) == 1 else "images"
+        lines.append(f"allow[{index}] {pattern} admits {len(images)} {noun}:")
+        lines.extend(f"  {reference}" for reference in images)
+    accepted = len(verdicts) - len(rejected)
+    if verdicts:
+        lines.append(f"with it, {accepted} of {len(verdicts)} manifests of the list pass")
+    for title, evaluation in rejected:
+        lines.append(f"{title}: push → {evaluation.response.status_line}: {evaluation.summary}")
+    for title, why in loaded.unreadable:
+        lines.append(f"{title}: every registry refuses it, whatever the policy: {why}")
+    for failure in loaded.failures:
+        lines.append(f"not judged: {failure.reference}: {failure.message}")
+    if lines:
+        emit("\n".join(f"# {visible(line)}" for line in lines), sys.stderr)
+    return status

@@ -8,12 +8,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from foreign_explorer.cli import (
+from foreign_explorer.commands.arguments import Parser, add_list_arguments, add_policy_arguments
+from foreign_explorer.commands.status import (
     EXIT_ACCEPTED,
+    EXIT_REJECTED,
     EXIT_STARTUP,
     EXIT_USAGE,
-    _add_policy_arguments,
-    _Parser,
 )
 from foreign_explorer.console import Style, emit, error
 from foreign_explorer.core.errors import ForeignExplorerError
@@ -42,15 +42,18 @@ PROG = "foreign-explorer export"
 
 
 def export_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Write the URL policy in the form the registry is configured with. The "
         "policy is compiled first as the target registry would: one it would not start with "
         "is never exported.",
-        epilog="exit status: 0 written, 2 bad usage or input (nothing written), "
+        epilog="exit status: 0 written, 1 written, but some foreign URL of the --from list "
+        "cannot pass with any allow pattern (said on stderr), 2 bad usage or input, or some "
+        "image of the --from list could not be fetched (nothing written), "
         "3 the policy would stop the registry from starting (nothing written)",
     )
-    _add_policy_arguments(parser)
+    add_policy_arguments(parser)
+    add_list_arguments(parser)
     parser.add_argument(
         "--format",
         choices=FORMS,
@@ -87,7 +90,7 @@ def _fail(message: str, status: int = EXIT_USAGE) -> int:
 
 def _checked_source(args: argparse.Namespace) -> PolicySource:
     """The policy from file, environment and flags, compiled as the target registry would."""
-    from foreign_explorer.check import policy_source
+    from foreign_explorer.commands.inputs import policy_source
 
     profile = get_profile(args.target)
     source = policy_source(args, profile)
@@ -97,6 +100,57 @@ def _checked_source(args: argparse.Namespace) -> PolicySource:
 
 def run_export(argv: Sequence[str]) -> int:
     args = export_parser().parse_args(list(argv))
+    listed = EXIT_ACCEPTED
+    if args.lists:
+        if args.allow:
+            return _fail("give --allow or --from, not both: --from writes the allow list")
+        try:
+            listed = _allow_from_lists(args)
+        except (PolicyConfigError, PolicyStartupError) as exc:
+            return _fail(f"registry would not start: {exc.message}; nothing exported", EXIT_STARTUP)
+        except (ForeignExplorerError, ValueError) as exc:
+            return _fail(str(exc))
+        if listed == EXIT_USAGE:
+            return listed
+    status = _export(args)
+    return listed if status == EXIT_ACCEPTED else status
+
+
+def _allow_from_lists(args: argparse.Namespace) -> int:
+    """Set `args.allow` to the suggestion for every image of the lists; its exit status."""
+    from foreign_explorer.commands.fetchlist import list_problem
+    from foreign_explorer.commands.inputs import policy_source
+    from foreign_explorer.commands.suggestlist import load_list
+    from foreign_explorer.core.lint import checked_urls
+    from foreign_explorer.core.suggest import suggest
+
+    problem = list_problem(args)
+    if problem:
+        raise ForeignExplorerError(problem)
+    profile = get_profile(args.target)
+    # The deny list (and switch) from --config, --env-file and --deny verify the suggestion.
+    base = policy_source(args, profile)
+    loaded = load_list(args, PROG)
+    for failure in loaded.failures:
+        error(PROG, f"{failure.origin.where}: {failure.reference}: {failure.message}")
+    if loaded.failures:
+        error(PROG, "some images of the list could not be fetched; nothing exported")
+        return EXIT_USAGE
+    urls = checked_urls((m for _, _, m in loaded.manifests), profile)
+    suggestion = suggest(urls, profile, deny=base.deny)
+    if not suggestion.patterns:
+        raise ForeignExplorerError(
+            "no image of the list has a layer URL the registry checks: nothing to allow"
+        )
+    args.allow = list(suggestion.patterns)
+    for url, why in suggestion.unfixable:
+        error(PROG, f"no allow pattern can let this URL through: {url}: {why}")
+    for title, why in loaded.unreadable:
+        error(PROG, f"{title}: every registry refuses it, whatever the policy: {why}")
+    return EXIT_REJECTED if suggestion.unfixable or loaded.unreadable else EXIT_ACCEPTED
+
+
+def _export(args: argparse.Namespace) -> int:
     if args.merge_into:
         if args.format not in (None, "snippet"):
             return _fail("--merge-into writes the snippet into a config; drop --format")
@@ -124,7 +178,7 @@ def run_export(argv: Sequence[str]) -> int:
 def _merge_source(args: argparse.Namespace, profile: Profile, config: ConfigFile) -> PolicySource:
     """The policy to merge: the target's own, then the env file, then the flags; so a list
     the flags do not name stays as the target has it. With --config, that file's policy."""
-    from foreign_explorer.check import policy_source, read_text
+    from foreign_explorer.commands.inputs import policy_source, read_text
 
     if args.config:
         return policy_source(args, profile)
@@ -160,7 +214,7 @@ def _merge(args: argparse.Namespace) -> int:
     except SaveError as exc:
         return _fail(f"{exc.message}; nothing written")
     result = merged.result
-    from foreign_explorer.check import warning_lines
+    from foreign_explorer.commands.check import warning_lines
     from foreign_explorer.core.lint import config_key_findings, lint_policy
 
     # A merge writes only keys the registry reads; the ones it never reads that the file

@@ -8,10 +8,30 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from foreign_explorer.cli import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_STARTUP, EXIT_USAGE
+from foreign_explorer.commands.arguments import (
+    Parser,
+    add_policy_arguments,
+    add_registry_arguments,
+    add_source_arguments,
+    one_ref,
+)
+from foreign_explorer.commands.inputs import (
+    SAMPLE_NAME,
+    fetch_reference,
+    policy_source,
+    read_input,
+    sample_bytes,
+    source_problem,
+)
+from foreign_explorer.commands.status import (
+    EXIT_ACCEPTED,
+    EXIT_REJECTED,
+    EXIT_STARTUP,
+    EXIT_USAGE,
+)
 from foreign_explorer.console import Style, emit, error
-from foreign_explorer.core.boundedread import read_bounded, read_bounded_text, read_stdin_line
-from foreign_explorer.core.errors import ForeignExplorerError, InputError
+from foreign_explorer.core.boundedread import read_bounded
+from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.evaluate import (
     DescriptorVerdict,
     Evaluation,
@@ -21,13 +41,12 @@ from foreign_explorer.core.lint import LintWarning, checked_urls, lint_policy
 from foreign_explorer.core.manifest import Manifest, ManifestInvalid, NotAManifest, parse_manifest
 from foreign_explorer.core.mediatypes import short_media_type
 from foreign_explorer.core.policy import (
+    Policy,
     PolicyConfigError,
     PolicySource,
     PolicyStartupError,
     PolicyUnsupported,
-    apply_environment,
     compile_policy,
-    source_from_config,
 )
 from foreign_explorer.core.profiles import Profile, get_profile
 from foreign_explorer.core.report import (
@@ -46,42 +65,37 @@ from foreign_explorer.core.visible import dumps, visible
 
 PROG = "foreign-explorer check"
 
-SAMPLE_NAME = "kubelet-pause.manifest.json"
+CHECK_EPILOG = (
+    "exit status: 0 accepted (for a list: every image and platform), 1 rejected (for a "
+    "list: some image or platform), 2 bad usage or input (for a list: some image could not "
+    "be judged, whatever the others got), 3 the policy would stop the registry from "
+    "starting (nothing is fetched), 4 internal error"
+)
+LIST_FORMATS = ("junit", "markdown")
 
 
-def sample_bytes() -> bytes:
-    """The manifest from the write-up that started the project, shipped in the package."""
-    try:
-        # Beside this module when installed as files: importlib.resources costs ~10 ms.
-        return (Path(__file__).parent / "sample" / SAMPLE_NAME).read_bytes()
-    except OSError:
-        from importlib.resources import files  # a zipped install
-
-        return files("foreign_explorer").joinpath("sample", SAMPLE_NAME).read_bytes()
-
-
-def read_input(path: str) -> bytes:
-    """A manifest file, or standard input for `-`: at most the 4 MiB a registry accepts."""
-    return read_bounded(path, "manifest")
-
-
-def read_text(path: str, what: str) -> str:
-    return read_bounded_text(path, what)
-
-
-def policy_source(args: argparse.Namespace, profile: Profile) -> PolicySource:
-    """File, then environment, then flags: the registry's order, flags on top."""
-    source = PolicySource()
-    if args.config:
-        source = source_from_config(read_text(args.config, "config"))
-    if args.env_file:
-        from foreign_explorer.core.envfile import parse_env_file
-
-        env = parse_env_file(read_text(args.env_file, "env file"), args.env_file)
-        source = apply_environment(source, env, profile)
-    return source.with_flags(
-        allow=args.allow, deny=args.deny, disabled=True if args.validation_disabled else None
+def check_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=PROG,
+        description="Predict the registry's answer to a push of a manifest, headless (for CI).",
+        epilog=CHECK_EPILOG,
     )
+    add_source_arguments(parser, lists=True)
+    add_policy_arguments(parser)
+    add_registry_arguments(parser)
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", *LIST_FORMATS),
+        default="text",
+        help="text, json, or for REFs and lists also junit (a test report for CI) and "
+        "markdown (a summary table)",
+    )
+    return parser
+
+
+def wants_list(args: argparse.Namespace) -> bool:
+    """Several REFs, --from, or a report format that only lists have."""
+    return bool(args.lists) or len(args.refs or ()) > 1 or args.format in LIST_FORMATS
 
 
 def _describe_policy(source: PolicySource) -> str:
@@ -144,15 +158,18 @@ def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
     return lines
 
 
-def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
-    policy = evaluation.policy
+def render_head(policy: Policy) -> list[str]:
+    """The target, the policy and its indexes setting: the first lines of a text report."""
     indexes = indexes_line(policy.source, policy.profile)
-    lines = [
+    return [
         f"target {policy.profile.name}",
         *_wrap(f"policy: {_describe_policy(policy.source)}", ""),
         *(_wrap(indexes, "") if indexes else ()),
-        *warning_lines(warnings, style),
     ]
+
+
+def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
+    lines = [*render_head(evaluation.policy), *warning_lines(warnings, style)]
     for verdict in evaluation.descriptors:
         lines.extend(_descriptor_lines(verdict, style))
     lines.extend(_response_lines(evaluation.response, evaluation.summary, style))
@@ -170,50 +187,6 @@ def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Pro
     return manifest_invalid_dict(error, source, profile)
 
 
-def _registry_options(args: argparse.Namespace) -> Any:
-    from foreign_explorer.core.registry import RegistryOptions
-
-    password = None
-    if args.password_stdin:
-        if not args.username:
-            raise InputError("--password-stdin needs --username")
-        password = read_stdin_line("--password-stdin")
-    return RegistryOptions(
-        platform=args.platform,
-        username=args.username,
-        password=password,
-        insecure=args.insecure,
-        plain_http=args.plain_http,
-        ca_file=args.ca_file,
-        timeout=args.timeout,
-    )
-
-
-async def _fetch(args: argparse.Namespace) -> list[tuple[Any, Any]]:
-    """(FetchedImage, parent-or-None) for the image, or for every image child of an index."""
-    from foreign_explorer.core.mediatypes import IMAGE_MANIFESTS
-    from foreign_explorer.core.registry import RegistryClient
-
-    async with RegistryClient(_registry_options(args)) as client:
-        image = await client.fetch_image(args.ref, args.platform)
-        if not image.is_index:
-            return [(image, image.parent)]
-        children = [c for c in image.children if c.media_type in IMAGE_MANIFESTS]
-        fetched = await image.fetch_children(children)
-        return [(child, image) for child in fetched]
-
-
-def _sources_arg_error(args: argparse.Namespace) -> str | None:
-    given = sum(bool(x) for x in (args.ref, args.file, args.sample))
-    if given == 0:
-        return "give an image reference, --file PATH or --sample"
-    if given > 1:
-        return "give only one of REF, --file and --sample"
-    if args.platform and not args.ref:
-        return "--platform needs an image reference"
-    return None
-
-
 def freeze_heap_at_exit() -> None:
     """Let the interpreter skip its final garbage collections (~30 ms of a check's wall time).
 
@@ -229,9 +202,14 @@ def freeze_heap_at_exit() -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     freeze_heap_at_exit()
+    one_ref(args)
+    if wants_list(args):
+        from foreign_explorer.commands.checklist import run_list_check
+
+        return run_list_check(args)
     out = sys.stdout
     style = Style(out)
-    problem = _sources_arg_error(args)
+    problem = source_problem(args)
     if problem:
         error(PROG, f"error: {problem}")
         return EXIT_USAGE
@@ -241,7 +219,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.ref:
             import asyncio
 
-            images = asyncio.run(_fetch(args))
+            images = asyncio.run(fetch_reference(args))
             data = b""
         else:
             images = []
