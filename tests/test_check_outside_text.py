@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -222,3 +223,22 @@ def test_suggest_names_a_hostile_url_it_cannot_fix_escaped(monkeypatch, capsys, 
     assert status == 1
     assert "ftp://evil.example/\\x1b]0;pwned\\x07\\u202e" in captured.err
     assert _no_raw_control(captured.out) and _no_raw_control(captured.err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--sample", "--bogus\x1b]0;pwned\x07"],
+        ["check", "--sample", "--f=\x1b[2J"],
+        ["export", "--f=\x1b[2J\u202e"],
+        ["suggest", "--sample", "--bogus", "two\x9b\u202e"],
+    ],
+)
+def test_an_argument_echoed_by_a_usage_error_is_escaped(capsys, args):
+    try:
+        status = main(args)
+    except SystemExit as exc:  # argparse's own usage errors
+        status = exc.code
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and _no_raw_control(err)

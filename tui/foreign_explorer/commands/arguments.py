@@ -14,7 +14,10 @@ class Parser(argparse.ArgumentParser):
     """argparse that exits with our usage status and a one-line message."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        # argparse quotes the offending argument as typed: escape it like any outside text.
+        from foreign_explorer.core.visible import visible
+
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message)}\n")
 
 
 def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
