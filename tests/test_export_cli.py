@@ -747,3 +747,10 @@ def test_a_user_who_cannot_keep_the_owner_is_told_and_nothing_is_written(
     assert config.read_text(encoding="utf-8") == CONFIG
     assert _owner(config) == (0, 0, 0o666, True)
     assert sorted(p.name for p in shared_dir.iterdir()) == names
+
+
+def test_output_dash_is_standard_output_not_a_file_named_dash(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--allow", "^https://mcr\\.microsoft\\.com/", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("validation:\n")
+    assert list(tmp_path.iterdir()) == []

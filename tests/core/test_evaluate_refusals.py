@@ -87,6 +87,9 @@ def test_schema_version_2_0_names_versioned_only_in_3_x():
     [
         (b"\xef\xbb\xbf{}", "UTF-8 byte-order mark"),
         (b"\xff\xfe{\x00}\x00", "UTF-16"),
+        (b'{\x00"\x00a\x00"\x00', "UTF-16"),
+        (b'\x00{\x00"\x00a\x00"', "UTF-16"),
+        (b"\x00\x01\x02garbage", "invalid character '\\x00' looking for beginning of value"),
         (b'{"a":1} x', "ends after byte 7 but more data follows"),
         (b'{"a":', "cut short after 5 bytes"),
         (b"{a}", "not valid JSON: invalid character 'a' looking for beginning of object key"),

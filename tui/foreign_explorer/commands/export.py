@@ -72,7 +72,10 @@ def export_parser() -> argparse.ArgumentParser:
         "if taken) is written first; owner, group and mode are kept",
     )
     where.add_argument(
-        "--output", "-o", metavar="FILE", help="write to FILE instead of standard output"
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE instead of standard output (- is standard output)",
     )
     parser.add_argument(
         "--force",
@@ -162,7 +165,7 @@ def _export(args: argparse.Namespace) -> int:
     except (ForeignExplorerError, ValueError) as exc:
         return _fail(str(exc))
     text = render(source, args.format or "snippet")
-    if not args.output:
+    if not args.output or args.output == "-":  # `-o -` is standard output, as `--file -` is stdin
         sys.stdout.write(text)
         return EXIT_ACCEPTED
     try:

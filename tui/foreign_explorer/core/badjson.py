@@ -22,6 +22,16 @@ def _quoted(data: bytes) -> str:
     return f"“{visible(text)}{more}”"
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """ASCII text in UTF-16 without a BOM: every other byte of the first four is zero."""
+    head = data[:4]
+    if len(head) < 4:
+        return False
+    little = head[1] == head[3] == 0 and head[0] != 0 and head[2] != 0
+    big = head[0] == head[2] == 0 and head[1] != 0 and head[3] != 0
+    return little or big
+
+
 def explain_syntax_error(data: bytes, error: GoJSONError) -> str:
     """One line: what is wrong with the bytes, in words a user can act on."""
     if data.startswith(UTF8_BOM):
@@ -31,7 +41,7 @@ def explain_syntax_error(data: bytes, error: GoJSONError) -> str:
             "(Set-Content or Out-File -Encoding UTF8), as do some Windows editors: save the "
             "file as UTF-8 without a BOM"
         )
-    if data.startswith(UTF16_BOMS) or b"\x00" in data[:4]:
+    if data.startswith(UTF16_BOMS) or _looks_like_utf16(data):
         return (
             "not valid JSON: the file is UTF-16 text (Windows PowerShell 5.1's > and Out-File "
             "write UTF-16 by default), and the registry reads only UTF-8: save the file as "
