@@ -124,13 +124,13 @@ _TOP_HELP = f"""foreign-explorer {__version__}: why a registry rejects foreign l
 usage:
   foreign-explorer [REF ...] [--file PATH] [--config CONFIG.yml] [--allow RE]... [--deny RE]...
                    [--target ...] [--platform ...] [--plain-http] [--insecure] [--timeout S]
-  foreign-explorer check REF|--file PATH|-|--sample [--platform P] [--timeout SECONDS]
+  foreign-explorer check REF|--file PATH|--file -|--sample [--platform P] [--timeout SECONDS]
                          [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
                          [--validation-disabled] [--target distribution-2.8|distribution-3]
                          [--format text|json]
   foreign-explorer check REF [REF ...] | --from FILE|- [--jobs N]
                          [--format text|json|junit|markdown] [policy flags as above]
-  foreign-explorer suggest REF|--file PATH|-|--sample [--platform P] [--narrow | --path-prefix P]
+  foreign-explorer suggest REF|--file PATH|--file -|--sample [--platform P] [--narrow | --path-prefix P]
                            [--target distribution-2.8|distribution-3] [--format yaml|json]
   foreign-explorer suggest REF [REF ...] | --from FILE|- [--jobs N] [--narrow | --path-prefix P]
   foreign-explorer export [--allow RE | --from FILE]... [--deny RE]... [--config CONFIG.yml]
