@@ -222,6 +222,11 @@ def _merged(mapping: yaml.MappingNode, index: int) -> list[yaml.MappingNode]:
     return sources
 
 
+class _Expanded(yaml.MappingNode):
+    """Pairs already taken through `_entries`: no merge is left in them (a `<<` key among them
+    came through an alias, and is a plain key)."""
+
+
 def _entries(node: yaml.MappingNode) -> list[tuple[Any, Any]]:
     """The mapping's (key, value) pairs in the order yaml.v2 applies them to a struct.
 
@@ -230,6 +235,8 @@ def _entries(node: yaml.MappingNode) -> list[tuple[Any, Any]]:
     read or the mappings one merge key brings in. A mapping that merges itself is refused as
     yaml.v2 refuses it (core.yamlv2decode has said so before this is reached).
     """
+    if isinstance(node, _Expanded):
+        return list(node.value)
     out: list[tuple[Any, Any]] = []
     stack: list[tuple[Any, int]] = [(node, 0)]
     while stack:
@@ -297,7 +304,7 @@ def _struct_get(node: yaml.Node | None, key: str) -> tuple[bool, yaml.Node | Non
     last = occurrences[-1]
     if _is_null(last) and not combined:
         return True, last
-    return True, yaml.MappingNode(MAP, combined, last.start_mark)
+    return True, _Expanded(MAP, combined, last.start_mark)
 
 
 def _decode_section(

@@ -35,7 +35,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml.events import (
@@ -114,6 +116,44 @@ class _Reader(Reader):
 
 class _Scanner(Scanner):
     """pyyaml's scanner where it reads as libyaml (so yaml.v2) does; see the module doc."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Possible simple keys in the order they were saved (so by token number): pyyaml looks
+        # at all of them for every token, one per open `[` (up to 10,000); the oldest decides.
+        self._saved_keys: deque[tuple[int, object]] = deque()
+
+    def save_possible_simple_key(self) -> None:
+        super().save_possible_simple_key()
+        key = self.possible_simple_keys.get(self.flow_level)
+        if key is not None and (not self._saved_keys or self._saved_keys[-1][1] is not key):
+            self._saved_keys.append((self.flow_level, key))
+
+    def _oldest_key(self) -> tuple[int, Any] | None:
+        saved = self._saved_keys
+        while saved and self.possible_simple_keys.get(saved[0][0]) is not saved[0][1]:
+            saved.popleft()  # removed, or replaced by a newer key at its level
+        return saved[0] if saved else None
+
+    def next_possible_simple_key(self) -> int | None:
+        oldest = self._oldest_key()
+        return None if oldest is None else oldest[1].token_number
+
+    def stale_possible_simple_keys(self) -> None:
+        # Newer keys are further on: once the oldest is still possible, all are.
+        while (oldest := self._oldest_key()) is not None:
+            level, key = oldest
+            if key.line == self.line and self.index - key.index <= 1024:
+                return
+            if key.required:
+                raise ScannerError(
+                    "while scanning a simple key",
+                    key.mark,
+                    "could not find expected ':'",
+                    self.get_mark(),
+                )
+            del self.possible_simple_keys[level]
+            self._saved_keys.popleft()
 
     def add_indent(self, column: int) -> bool:
         added = super().add_indent(column)
