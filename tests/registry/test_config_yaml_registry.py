@@ -178,6 +178,17 @@ YAML_V2_CONFIGS = {
     f"validation: {{*m : {{disabled: true}}, manifests: {{urls: {{allow: [{MCR}]}}}}}}\n",
     "an explicit tag the text does not fit": "validation:\n"
     "  manifests: {urls: {allow: [!!int abc]}}\n",
+    # yaml.v2's own words: parser errors numbered from 0, resolved tags, control characters.
+    "an unclosed flow sequence": "x: [1, 2\n",
+    "a key out of line": "validation:\n  disabled: true\n bad: 1\n",
+    "a mapping value in a plain scalar": "validation:\n  disabled: a: b\n",
+    "an unknown anchor": "validation: *nope\n",
+    "a float is no bool": "validation:\n  disabled: 1e3\n",
+    "an int is no bool": "validation:\n  disabled: 0o17\n",
+    "a timestamp is no bool": "validation:\n  disabled: 2001-12-14\n",
+    "a control character": 'x: "\x01"\n',
+    "a tab after a block scalar's header": "validation:\n  manifests:\n    urls:\n"
+    f"      allow:\n        - |-\t# a comment\n          {MCR_PATTERN}\n",
 }
 
 # The engine claims the registry's own words for these: the registry's error must end with them.
@@ -199,6 +210,14 @@ WORDED = {
     "a bad merge where only 2.8 decodes",
     "an anchor decoded inside itself",
     "an explicit tag the text does not fit",
+    "an unclosed flow sequence",
+    "a key out of line",
+    "a mapping value in a plain scalar",
+    "an unknown anchor",
+    "a float is no bool",
+    "an int is no bool",
+    "a timestamp is no bool",
+    "a control character",
 }
 
 ONE_ITEM = ALLOW_MCR
