@@ -53,6 +53,11 @@ def test_control_characters_count_only_in_what_is_read() -> None:
     assert _error("a: 1\nb: \x01\n") == "yaml: control characters are not allowed"
 
 
+def test_a_control_character_is_found_before_the_syntax_error_it_causes() -> None:
+    # pyyaml takes NUL for the end of the text: the list would look unclosed.
+    assert _error("a: 1\nb: [1, \x00, 2]\n") == "yaml: control characters are not allowed"
+
+
 def test_an_anchor_defined_again_names_the_newer_node() -> None:
     root = read_document("a: &x 1\nb: &x 2\nc: *x\n")
     assert root is not None and root.value[2][1].value == "2"

@@ -187,6 +187,7 @@ YAML_V2_CONFIGS = {
     "an int is no bool": "validation:\n  disabled: 0o17\n",
     "a timestamp is no bool": "validation:\n  disabled: 2001-12-14\n",
     "a control character": 'x: "\x01"\n',
+    "a NUL inside a flow sequence": "x: [1, \x00, 2]\n",
     "a tab after a block scalar's header": "validation:\n  manifests:\n    urls:\n"
     f"      allow:\n        - |-\t# a comment\n          {MCR_PATTERN}\n",
 }
@@ -218,6 +219,7 @@ WORDED = {
     "an int is no bool",
     "a timestamp is no bool",
     "a control character",
+    "a NUL inside a flow sequence",
 }
 
 ONE_ITEM = ALLOW_MCR

@@ -603,14 +603,17 @@ def read_document(text: str) -> yaml.Node | None:
     loader = _Loader(text)
     try:
         root = _build(loader)
-        _check_printable(text, loader.pointer)
-        return root
     except yaml.MarkedYAMLError as exc:
+        # yaml.v2's reader checks characters before its scanner sees them.
+        mark = exc.problem_mark or exc.context_mark
+        _check_printable(text, loader.pointer if mark is None else mark.index)
         raise YAMLv2Error(_message(exc)) from None
     except yaml.YAMLError as exc:  # pyyaml's reader: nothing but text reaches it here
         raise YAMLv2Error(f"yaml: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
+    _check_printable(text, loader.pointer)
+    return root
 
 
 def _check_printable(text: str, pointer: int) -> None:
