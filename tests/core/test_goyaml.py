@@ -309,6 +309,13 @@ def test_the_refusal_reaches_that_profile_only():
     assert compile_policy(source, DISTRIBUTION_3).allows_nothing
 
 
+def test_a_file_one_release_line_cannot_decode_stops_it_before_the_environment():
+    source = source_from_config("tags: {<<: 5}\n")
+    env = {"REGISTRY_VALIDATION_MANIFESTS_URLS_ALLOW_-1": "x"}
+    with pytest.raises(PolicyStartupError, match="map merge requires map"):
+        compile_policy(apply_environment(source, env, DISTRIBUTION_3), DISTRIBUTION_3)
+
+
 def test_an_anchor_decoded_inside_itself_stops_the_registry_unless_never_decoded():
     assert decode_validation("unused: &v [*v]\n").allow == ()
     with pytest.raises(GoYAMLError, match=r"^yaml: anchor 'v' value contains itself$"):

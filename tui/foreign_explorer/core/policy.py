@@ -187,6 +187,8 @@ def apply_environment(
     from foreign_explorer.core.configkeys import env_keys
     from foreign_explorer.core.goyaml import GoYAMLError, ValidationSection, overlay_env_section
 
+    if profile.name in dict(source.refused_by):  # the registry stops at the file first
+        return replace(source, keys=source.keys + env_keys(env))
     base = ValidationSection(
         allow=source.allow,
         deny=source.deny,
