@@ -178,6 +178,8 @@ YAML_V2_CONFIGS = {
     f"validation: {{*m : {{disabled: true}}, manifests: {{urls: {{allow: [{MCR}]}}}}}}\n",
     "an explicit tag the text does not fit": "validation:\n"
     "  manifests: {urls: {allow: [!!int abc]}}\n",
+    "a mapping as a key where Go holds interface{}": "log: {fields: {x: {? {a: 1} : y}}}\n"
+    + ALLOW_MCR,
     # yaml.v2's own words: parser errors numbered from 0, resolved tags, control characters.
     "an unclosed flow sequence": "x: [1, 2\n",
     "a key out of line": "validation:\n  disabled: true\n bad: 1\n",
