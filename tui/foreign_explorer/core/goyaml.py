@@ -517,21 +517,22 @@ def _overlay_indexes(
     """REGISTRY_VALIDATION_MANIFESTS_INDEXES[_...] as 3.x's environment parser applies it."""
     if current.error is not None:
         return current  # 3.x stopped at an earlier error
-    indexes = ("validation", "manifests", "indexes")
+    indexes = CONFIGURATION_3.field_type("validation", "manifests", "indexes")
+    assert indexes is not None
     try:
         if not path:
-            node = _compose_env(payload, where, *indexes)
+            node = _compose_env(payload, indexes)
             return _indexes(node, IndexesSetting(), raise_errors=True)
         head, rest = path[0], path[1:]
         if head == "PLATFORMS":
             if rest:
                 return current  # a string has no fields: the parser does nothing
-            node = _compose_env(payload, where, *indexes, "platforms")
+            node = _compose_env(payload, indexes.field_type("platforms"))
             return replace(current, platforms=_platforms(node))
         if head != "PLATFORMLIST":
             return current  # "Ignoring unrecognized environment variable"
         if not rest:
-            node = _compose_env(payload, where, *indexes, "platformlist")
+            node = _compose_env(payload, indexes.field_type("platformlist"))
             return replace(current, platformlist=_platform_list(node))
         items = list(current.platformlist)
         index = go_parse_int(rest[0])  # strconv.Atoi
@@ -548,20 +549,19 @@ def _overlay_indexes(
             raise _IndexesError("runtime error: index out of range [0] with length 0", panic=True)
         fields = {"OS": "os", "ARCHITECTURE": "architecture"}
         if rest[1] in fields and len(rest) == 2:
-            value = _scalar_text(_compose_env(payload, where, "validation", "platform"))
+            value = _scalar_text(_compose_env(payload, STRING))
             items[index] = replace(items[index], **{fields[rest[1]]: value})
         return replace(current, platformlist=tuple(items))
     except _IndexesError as exc:
         return replace(current, error=exc.text if exc.panic else f"{where}: {exc.text}")
 
 
-def _compose_env(payload: str, where: str, *keys: str) -> yaml.Node | None:
-    """A variable's value as 3.x decodes it into the field at `keys` (a platform's os or
-    architecture: `validation.platform`, a string)."""
-    into = STRING if keys == ("validation", "platform") else CONFIGURATION_3.field_type(*keys)
+def _compose_env(payload: str, into: GoType | None) -> yaml.Node | None:
+    """A variable's value as 3.x decodes it into its field (of type `into`)."""
     try:
         root = read_document(payload)
-        check_value(root, into)
+        if into is not None:
+            check_value(root, into)
     except (YAMLv2Error, DecodeFailure) as exc:
         raise _IndexesError(exc.message) from None
     return root
