@@ -25,8 +25,9 @@ Configuration structs of distribution 2.8.2 and 3.1.1, below.
 Approximated: what a Go type does beyond its YAML shape is not modelled. The UnmarshalYAML
 methods' own checks (a version, log level or storage driver they refuse), type errors (a
 number that does not fit, a bad duration) and everything decided after decoding are left to
-the readers of the `validation` section; only the errors listed above are raised here, and
-`invalid map key`'s value is not printed as Go's `%#v` would print it.
+the readers of the `validation` section; only the errors listed above are raised here (so
+where one of those checks would stop the registry first, the words may differ, the refusal
+not), and `invalid map key`'s value is not printed as Go's `%#v` would print it.
 """
 
 from __future__ import annotations
