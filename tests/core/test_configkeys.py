@@ -404,3 +404,36 @@ def test_the_policy_reader_and_the_key_finder_agree_on_merged_lists() -> None:
     source = source_from_config(text)
     assert (source.allow, source.deny) == (("a",), ("b",))
     assert fates(source.keys, P3) == ()
+
+
+# --- the text as the registry's yaml.v2 reads it ------------------------------------------------
+
+
+def test_keys_after_a_tab_separator_are_found() -> None:
+    assert _fates("validation:\n  disabeld:\ttrue\n") == {
+        "validation.disabeld": (Fate.UNKNOWN, "validation.disabled")
+    }
+
+
+def test_keys_are_read_from_the_first_document_only() -> None:
+    text = "validation:\n  disabeld: true\n---\nvalidation:\n  enabeld: true\n"
+    assert _fates(text) == {"validation.disabeld": (Fate.UNKNOWN, "validation.disabled")}
+
+
+def test_a_binary_key_is_the_key_it_encodes() -> None:
+    # ZGlzYWJsZWQ= is "disabled", ZGlzYWJsZQ== "disable".
+    text = "validation:\n  !!binary ZGlzYWJsZWQ=: true\n  !!binary ZGlzYWJsZQ==: true\n"
+    assert [k.path for k in config_keys(text)] == ["validation.disabled", "validation.disable"]
+
+
+def test_a_merge_key_written_through_an_alias_is_a_key_the_registry_never_reads() -> None:
+    text = "m: &m <<\nvalidation: {*m : {disabled: true}}\n"
+    assert [k.path for k in config_keys(text)] == ["validation.<<", "validation.<<.disabled"]
+    assert _fates(text) == {"validation.<<": (Fate.UNKNOWN, "")}
+
+
+def test_a_variable_with_a_tab_separated_value_has_its_keys_checked() -> None:
+    env = {"REGISTRY_VALIDATION": "manifests:\n  urls:\n    alow:\t[a]\n"}
+    assert _fates("", env=env) == {
+        "validation.manifests.urls.alow": (Fate.UNKNOWN, "validation.manifests.urls.allow")
+    }

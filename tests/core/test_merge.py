@@ -325,6 +325,7 @@ def test_a_comment_between_the_lists_of_a_flow_urls_block_stays_there() -> None:
         ),
         ("a: 1\rb: 2\r", "bare CR"),
         ("a: '\u2028'\n", "NEL/LS/PS"),
+        ("tags: {<<: 5}\n", "distribution 3.1 could not read it: yaml: map merge requires map"),
     ],
 )
 def test_inputs_that_cannot_be_merged_safely_are_refused_in_one_line(

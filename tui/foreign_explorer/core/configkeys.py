@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 ROOT = "validation"
 ENV_PREFIX = "REGISTRY_VALIDATION"
-_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -134,14 +133,22 @@ class KeyFate:
 # --- finding the keys -----------------------------------------------------------------------
 
 
+def _read(text: str) -> yaml.Node | None:
+    """The first document as the registry's yaml.v2 reads it; None when it cannot (the policy
+    reader reports that error: there is nothing to say about keys)."""
+    from foreign_explorer.core.yamlv2 import YAMLv2Error, read_document
+
+    try:
+        return read_document(text)
+    except YAMLv2Error:
+        return None
+
+
 def config_keys(text: str) -> tuple[ConfigKey, ...]:
     """Every key under `validation:` in a config.yml, and top-level near-misses of it."""
     import yaml  # only when there is a config to read
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return ()  # the policy reader reports the error; nothing to say about keys
+    root = _read(text)
     if not isinstance(root, yaml.MappingNode):
         return ()
     found: list[ConfigKey] = []
@@ -167,25 +174,29 @@ def env_keys(env: Mapping[str, str]) -> tuple[ConfigKey, ...]:
 def _pairs(node: yaml.Node, merged: set[int] | None = None) -> Iterator[tuple[str, yaml.Node]]:
     """A mapping's keys as yaml.v2 decodes them, in text order: a merge key (`<<: *base`)
     brings in the keys of the mapping, or of each mapping in the list, that it names; `<<`
-    itself is no key. Each mapping is merged once per walk (`merged` holds those already
-    brought in), so a merge bomb costs what its text costs."""
+    itself is no key (unless written through an alias). Each mapping is merged once per walk
+    (`merged` holds those already brought in), so a merge bomb costs what its text costs."""
     import yaml
 
+    from foreign_explorer.core.yamlv2 import is_merge_pair, merge_sources
+
     merged = set() if merged is None else merged
-    work: list[tuple[yaml.Node, yaml.Node]] = list(reversed(node.value))
+    work: list[tuple[yaml.MappingNode, int]] = [(node, 0)]
     while work:
-        key_node, value_node = work.pop()
-        if not isinstance(key_node, yaml.ScalarNode):
+        mapping, index = work.pop()
+        if index >= len(mapping.value):
             continue
-        if key_node.tag != _MERGE:
-            yield key_node.value, value_node
+        work.append((mapping, index + 1))
+        key_node, value_node = mapping.value[index]
+        if not is_merge_pair(mapping, index):
+            if isinstance(key_node, yaml.ScalarNode):
+                yield key_node.value, value_node
             continue
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        for source in reversed(sources):
-            # Not a mapping: the registry refuses the file, and the policy reader says so.
-            if isinstance(source, yaml.MappingNode) and id(source) not in merged:
+        # None: the registry refuses the merge, and the policy reader says so.
+        for source in reversed(merge_sources(mapping, index) or []):
+            if id(source) not in merged:
                 merged.add(id(source))
-                work.extend(reversed(source.value))
+                work.append((source, 0))
 
 
 def _walk(node: yaml.Node | None, path: str, env: str | None) -> list[ConfigKey]:
@@ -223,12 +234,7 @@ def _items(node: yaml.Node | None) -> tuple[str, ...]:
 
 
 def _yaml_items(text: str) -> tuple[str, ...]:
-    import yaml
-
-    try:
-        return _items(yaml.compose(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError:
-        return ()
+    return _items(_read(text))
 
 
 def _near_root(key: str) -> bool:
@@ -422,12 +428,7 @@ def _variable_fates(key: ConfigKey, profile: Profile, read: set[str]) -> list[Ke
     # file's, below that path.
     out: list[KeyFate] = []
     if field.kind in ("struct", "struct-list"):
-        import yaml
-
-        try:
-            node = yaml.compose(key.value or "", Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            node = None  # the policy reader reports a bad value
+        node = _read(key.value or "")  # None: the policy reader reports a bad value
         inner = tuple(_walk(node, path, name))
         out += fates(inner, profile)
     return out
@@ -473,9 +474,4 @@ def present_paths(keys: tuple[ConfigKey, ...], profile: Profile) -> dict[str, st
 
 
 def _inner_keys(value: str, path: str, env: str) -> list[ConfigKey]:
-    import yaml
-
-    try:
-        return _walk(yaml.compose(value, Loader=yaml.SafeLoader), path, env)
-    except yaml.YAMLError:
-        return []
+    return _walk(_read(value), path, env)

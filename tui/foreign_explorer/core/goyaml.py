@@ -1,8 +1,12 @@
 """The registry's `validation` section read the way its Go YAML decoder and env parser read it.
 
 Only what decides a verdict: the two URL lists, the enabled/disabled flags and (3.x)
-`manifests.indexes`. pyyaml's node tree is used (not its Python objects) so that scalars keep
-their text, as yaml.v2 stores `- 123` as the pattern "123" and a null item as "".
+`manifests.indexes`. The text is read by `core.yamlv2` (yaml.v2's scanner rules, first
+document only, scalars keeping their text, as yaml.v2 stores `- 123` as the pattern "123" and a
+null item as ""), and decoded first by `core.yamlv2decode` into each release line's whole
+Configuration, which finds the errors that stop yaml.v2 anywhere in the file (excessive
+aliasing, a merge of something not a mapping...). A file only one release line refuses that
+way is read all the same, its refusal kept as `ValidationSection.refused_by`.
 
 The indexes section is read as distribution 3.x reads it (2.8 has no such field and ignores
 it): what 3.x cannot read is kept as `IndexesSetting.error`, in its words, not raised, since
@@ -11,7 +15,6 @@ a 2.8 registry starts with the same file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -20,23 +23,37 @@ import yaml
 
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.indexes import PLATFORMS_OPTIONS, IndexesSetting, PlatformRef
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
+from foreign_explorer.core.yamlv2 import (
+    BOOL,
+    MAP,
+    STR,
+    TRUE_WORDS,
+    YAMLv2Error,
+    go_parse_int,
+    is_merge_pair,
+    is_null,
+    merge_sources,
+    read_document,
+    short_tag,
+)
+from foreign_explorer.core.yamlv2decode import (
+    CONFIGURATION_2_8,
+    CONFIGURATION_3,
+    STRING,
+    DecodeFailure,
+    GoType,
+    check_config,
+    check_value,
+)
 
 if TYPE_CHECKING:
     from foreign_explorer.core.policy import EnvTrap
 
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_TRUE = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}
-_FALSE = {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}
-_SHORT_TAGS = {
-    "tag:yaml.org,2002:str": "!!str",
-    "tag:yaml.org,2002:int": "!!int",
-    "tag:yaml.org,2002:float": "!!float",
-    _BOOL: "!!bool",
-    _NULL: "!!null",
-    "tag:yaml.org,2002:map": "!!map",
-    "tag:yaml.org,2002:seq": "!!seq",
-}
+_CONFIGURATIONS = (
+    (DISTRIBUTION_2_8.name, CONFIGURATION_2_8),
+    (DISTRIBUTION_3.name, CONFIGURATION_3),
+)
 
 
 class GoYAMLError(ForeignExplorerError):
@@ -52,6 +69,9 @@ class ValidationSection:
     disabled: bool = False
     enabled: bool = False
     indexes: IndexesSetting = field(default_factory=IndexesSetting)
+    # (profile name, yaml.v2's error) for each release line that cannot decode the file at
+    # all while the other one can (a refusal both share is raised as GoYAMLError).
+    refused_by: tuple[tuple[str, str], ...] = ()
 
 
 class _IndexesError(Exception):
@@ -140,30 +160,33 @@ def _indexes(
         return replace(base, error=exc.text)
 
 
-def _compose(text: str, where: str) -> yaml.Node | None:
+def _read(text: str, where: str, into: GoType | None = None) -> yaml.Node | None:
+    """The first document's root, decoded into `into` first when given (a variable's field)."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        first = " ".join(str(exc).split())
-        raise GoYAMLError(f"{where}: not valid YAML: {first}") from None
-
-
-def _tag(node: yaml.Node) -> str:
-    return _SHORT_TAGS.get(node.tag, node.tag)
+        root = read_document(text)
+        if into is not None:
+            check_value(root, into)
+    except (YAMLv2Error, DecodeFailure) as exc:
+        raise GoYAMLError(f"{where}: {exc.message}" if where else exc.message) from None
+    return root
 
 
 def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.ScalarNode):
-        return f"{_tag(node)} `{node.value}`"
-    return _tag(node)
+    """A node as yaml.v2's type errors show it: its tag, and a scalar's text cut at 10 bytes."""
+    if not isinstance(node, yaml.ScalarNode):
+        return short_tag(node.tag)
+    text = getattr(node, "text", node.value)
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > 10:
+        text = data[:7].decode("utf-8", "replace") + "..."
+    return f"{short_tag(node.tag)} `{text}`"
 
 
 def _line(node: yaml.Node) -> str:
     return f"line {node.start_mark.line + 1}: "
 
 
-def _is_null(node: yaml.Node | None) -> bool:
-    return node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL)
+_is_null = is_null
 
 
 def _string_list(node: yaml.Node | None, name: str) -> tuple[str, ...]:
@@ -187,43 +210,51 @@ def _bool(node: yaml.Node | None, current: bool) -> bool:
     if _is_null(node):
         return False
     assert node is not None
-    if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
-        return node.value in _TRUE
+    if isinstance(node, yaml.ScalarNode) and node.tag == BOOL:
+        return node.value in TRUE_WORDS
     raise GoYAMLError(f"{_line(node)}cannot unmarshal {_describe(node)} into bool")
 
 
-_MERGE = "tag:yaml.org,2002:merge"
-# Entries a merge may bring in before it is taken for an alias bomb (yaml.v2 refuses those
-# as "excessive aliasing"; no real config comes near).
-_MERGE_BUDGET = 10_000
+def _merged(mapping: yaml.MappingNode, index: int) -> list[yaml.MappingNode]:
+    sources = merge_sources(mapping, index)
+    if sources is None:  # core.yamlv2decode finds it first
+        raise GoYAMLError("yaml: map merge requires map or sequence of maps as the value")
+    return sources
 
 
-def _entries(node: yaml.MappingNode, budget: list[int] | None = None) -> list[tuple[Any, Any]]:
+class _Expanded(yaml.MappingNode):
+    """Pairs already taken through `_entries`: no merge is left in them (a `<<` key among them
+    came through an alias, and is a plain key)."""
+
+
+def _entries(node: yaml.MappingNode) -> list[tuple[Any, Any]]:
     """The mapping's (key, value) pairs in the order yaml.v2 applies them to a struct.
 
     A merge key (`<<: *base`) applies the merged mapping's pairs where it stands, so pairs
-    after it win; a list of mappings is applied last to first, so the first one wins.
+    after it win. Walked with a stack (merge chains may be deep): a frame is a mapping being
+    read or the mappings one merge key brings in. A mapping that merges itself is refused as
+    yaml.v2 refuses it (core.yamlv2decode has said so before this is reached).
     """
-    budget = [_MERGE_BUDGET] if budget is None else budget
+    if isinstance(node, _Expanded):
+        return list(node.value)
     out: list[tuple[Any, Any]] = []
-    for key_node, value_node in node.value:
-        if key_node.tag != _MERGE:
-            out.append((key_node, value_node))
+    stack: list[tuple[Any, int]] = [(node, 0)]
+    while stack:
+        frame, at = stack.pop()
+        if isinstance(frame, list):  # mappings a merge key brings in, in order
+            if at < len(frame):
+                source = frame[at]
+                if any(open_ is source for open_, _ in stack if not isinstance(open_, list)):
+                    raise GoYAMLError("yaml: anchor value contains itself")
+                stack += [(frame, at + 1), (source, 0)]
             continue
-        if isinstance(value_node, yaml.MappingNode):
-            merged = [value_node]
-        elif isinstance(value_node, yaml.SequenceNode) and all(
-            isinstance(item, yaml.MappingNode) for item in value_node.value
-        ):
-            merged = list(reversed(value_node.value))
+        if at >= len(frame.value):
+            continue
+        stack.append((frame, at + 1))
+        if is_merge_pair(frame, at):
+            stack.append((_merged(frame, at), 0))
         else:
-            raise GoYAMLError("map merge requires map or sequence of maps as the value")
-        for mapping in merged:
-            pairs = _entries(mapping, budget)
-            budget[0] -= len(pairs)
-            if budget[0] < 0:
-                raise GoYAMLError("document contains excessive aliasing")
-            out.extend(pairs)
+            out.append(frame.value[at])
     return out
 
 
@@ -273,11 +304,14 @@ def _struct_get(node: yaml.Node | None, key: str) -> tuple[bool, yaml.Node | Non
     last = occurrences[-1]
     if _is_null(last) and not combined:
         return True, last
-    return True, yaml.MappingNode("tag:yaml.org,2002:map", combined, last.start_mark)
+    return True, _Expanded(MAP, combined, last.start_mark)
 
 
-def _decode_section(node: yaml.Node | None, base: ValidationSection) -> ValidationSection:
-    """Decode a `validation:` mapping into `base`, field by field, like yaml.v2 into a struct."""
+def _decode_section(
+    node: yaml.Node | None, base: ValidationSection, *, read_indexes: bool = True
+) -> ValidationSection:
+    """Decode a `validation:` mapping into `base`, field by field, like yaml.v2 into a struct.
+    `indexes` is read only when 3.x can decode the text at all."""
     allow, deny = base.allow, base.deny
     disabled, enabled = base.disabled, base.enabled
     has, value = _mapping_get(node, "enabled")
@@ -297,19 +331,43 @@ def _decode_section(node: yaml.Node | None, base: ValidationSection) -> Validati
             has, value = _mapping_get(urls, "deny")
             if has:
                 deny = _string_list(value, "deny")
-        has, value = _struct_get(manifests, "indexes")
+        has, value = _struct_get(manifests, "indexes") if read_indexes else (False, None)
         if has:
             indexes = _indexes(value, indexes)
     return ValidationSection(
-        allow=allow, deny=deny, disabled=disabled, enabled=enabled, indexes=indexes
+        allow=allow,
+        deny=deny,
+        disabled=disabled,
+        enabled=enabled,
+        indexes=indexes,
+        refused_by=base.refused_by,
     )
 
 
 def decode_validation(text: str) -> ValidationSection:
-    """The validation section of a whole config.yml."""
-    root = _compose(text, "config")
+    """The validation section of a whole config.yml (its first document).
+
+    Raises GoYAMLError when neither release line can read the file; one that only one line
+    refuses is read for the other, its refusal kept in `refused_by`.
+    """
+    root = _read(text, "")
+    refusals: list[tuple[str, str]] = []
+    for name, configuration in _CONFIGURATIONS:
+        try:
+            check_config(root, configuration)
+        except DecodeFailure as exc:
+            refusals.append((name, exc.message))
+    if len(refusals) == len(_CONFIGURATIONS):
+        messages = list(dict.fromkeys(message for _, message in refusals))
+        raise GoYAMLError(
+            messages[0]
+            if len(messages) == 1
+            else "; ".join(f"{message} ({name})" for name, message in refusals)
+        )
+    refused = dict(refusals)
     _, section = _struct_get(root, "validation")
-    return _decode_section(section, ValidationSection())
+    base = ValidationSection(refused_by=tuple(refusals))
+    return _decode_section(section, base, read_indexes=DISTRIBUTION_3.name not in refused)
 
 
 # REGISTRY_<PATH> names the registry's env parser understands here, by upper-cased Go field
@@ -352,22 +410,29 @@ def _overlay_one(
 ) -> ValidationSection:
     path = name.split("_")[2:]
     where = f"parsing environment variable {name}"
+    # The registry decodes the value into the variable's field: its own structs' shapes.
+    configuration = CONFIGURATION_3 if indexed_names else CONFIGURATION_2_8
     if not path:
-        fresh = _decode_section(_compose(payload, where), ValidationSection())
+        node, unreadable = _read_env(payload, where, configuration, "validation")
+        fresh = _decode_section(node, ValidationSection(), read_indexes=unreadable is None)
+        fresh = _indexes_unreadable(fresh, unreadable)
         return _keep_indexes_error(section, fresh, where)
     head, rest = path[0], path[1:]
     if head in ("ENABLED", "DISABLED") and not rest:
-        value = _bool(_compose(payload, where), False)
+        into = configuration.field_type("validation", head.lower())
+        value = _bool(_read(payload, where, into), False)
         field = "enabled" if head == "ENABLED" else "disabled"
         return _with(section, **{field: value})
     if head != "MANIFESTS":
         return section
     if not rest:
-        node = _compose(payload, where)
+        node, unreadable = _read_env(payload, where, configuration, "validation", "manifests")
         _, urls = _struct_get(node, "urls")
         fresh = _decode_section(_wrap_urls(urls), ValidationSection())
-        _, indexes = _struct_get(node, "indexes")
-        fresh = replace(fresh, indexes=_indexes(indexes, IndexesSetting()))
+        if unreadable is None:
+            _, indexes = _struct_get(node, "indexes")
+            fresh = replace(fresh, indexes=_indexes(indexes, IndexesSetting()))
+        fresh = _indexes_unreadable(fresh, unreadable)
         section = _keep_indexes_error(section, fresh, where)
         return _with(section, allow=fresh.allow, deny=fresh.deny)
     if rest[0] == "INDEXES":
@@ -376,17 +441,20 @@ def _overlay_one(
         return section
     rest = rest[1:]
     if not rest:
-        fresh = _decode_section(_wrap_urls(_compose(payload, where)), ValidationSection())
+        into = configuration.field_type("validation", "manifests", "urls")
+        fresh = _decode_section(_wrap_urls(_read(payload, where, into)), ValidationSection())
         return _with(section, allow=fresh.allow, deny=fresh.deny)
     if rest[0] not in ("ALLOW", "DENY"):
         return section
     list_name = rest[0].lower()
     current: tuple[str, ...] = getattr(section, list_name)
     if len(rest) == 1:
+        into = configuration.field_type("validation", "manifests", "urls", list_name)
         try:
-            items = _string_list(_compose(payload, where), list_name)
+            items = _string_list(_read(payload, where, into), list_name)
         except GoYAMLError as exc:
-            raise GoYAMLError(f"{where}: {exc.message}", list_name) from None
+            message = exc.message if exc.message.startswith(where) else f"{where}: {exc.message}"
+            raise GoYAMLError(message, list_name) from None
         return _with(section, **{list_name: items})
     try:
         trapped = _indexed(current, rest[1], where, list_name)
@@ -399,6 +467,27 @@ def _overlay_one(
     if not indexed_names:
         return section
     return _with(section, **{list_name: trapped})
+
+
+def _read_env(
+    payload: str, where: str, configuration: GoType, *keys: str
+) -> tuple[yaml.Node | None, str | None]:
+    """A variable's value decoded into its field; and, when that field holds `indexes` that
+    this release line does not read (2.8), why 3.x could not decode it (None if it can)."""
+    node = _read(payload, where, configuration.field_type(*keys))
+    if configuration is CONFIGURATION_3:
+        return node, None
+    try:
+        check_value(node, CONFIGURATION_3.field_type(*keys))
+    except DecodeFailure as exc:
+        return node, exc.message
+    return node, None
+
+
+def _indexes_unreadable(fresh: ValidationSection, unreadable: str | None) -> ValidationSection:
+    if unreadable is None:
+        return fresh
+    return replace(fresh, indexes=IndexesSetting(error=unreadable))
 
 
 def _env_trap(name: str, value: str, list_name: str, effect: str) -> EnvTrap:
@@ -419,7 +508,7 @@ def _keep_indexes_error(
     return fresh
 
 
-_ATOI = re.compile(r"[+-]?[0-9]+")
+_SLICE_PANIC = "reflect: slice index out of range"
 
 
 def _overlay_indexes(
@@ -428,54 +517,66 @@ def _overlay_indexes(
     """REGISTRY_VALIDATION_MANIFESTS_INDEXES[_...] as 3.x's environment parser applies it."""
     if current.error is not None:
         return current  # 3.x stopped at an earlier error
+    indexes = CONFIGURATION_3.field_type("validation", "manifests", "indexes")
+    assert indexes is not None
     try:
         if not path:
-            return _indexes(_compose_env(payload, where), IndexesSetting(), raise_errors=True)
+            node = _compose_env(payload, indexes)
+            return _indexes(node, IndexesSetting(), raise_errors=True)
         head, rest = path[0], path[1:]
         if head == "PLATFORMS":
             if rest:
                 return current  # a string has no fields: the parser does nothing
-            return replace(current, platforms=_platforms(_compose_env(payload, where)))
+            node = _compose_env(payload, indexes.field_type("platforms"))
+            return replace(current, platforms=_platforms(node))
         if head != "PLATFORMLIST":
             return current  # "Ignoring unrecognized environment variable"
         if not rest:
-            return replace(current, platformlist=_platform_list(_compose_env(payload, where)))
+            node = _compose_env(payload, indexes.field_type("platformlist"))
+            return replace(current, platformlist=_platform_list(node))
         items = list(current.platformlist)
-        if not _ATOI.fullmatch(rest[0]):
+        index = go_parse_int(rest[0])  # strconv.Atoi
+        if index is None:
             raise _IndexesError(f"non-numeric index: {rest[0]}")
-        index = int(rest[0])
         if index > len(items):
             raise _IndexesError(f"undefined index: {rest[0]}")
-        if index == len(items):
+        if not items or index == len(items):
             items.append(PlatformRef())
+        if index < 0:
+            raise _IndexesError(_SLICE_PANIC, panic=True)
         if len(rest) == 1:
             # The parser walks into the struct with no field name left: Go panics.
             raise _IndexesError("runtime error: index out of range [0] with length 0", panic=True)
         fields = {"OS": "os", "ARCHITECTURE": "architecture"}
         if rest[1] in fields and len(rest) == 2:
-            value = _scalar_text(_compose_env(payload, where))
+            value = _scalar_text(_compose_env(payload, STRING))
             items[index] = replace(items[index], **{fields[rest[1]]: value})
         return replace(current, platformlist=tuple(items))
     except _IndexesError as exc:
         return replace(current, error=exc.text if exc.panic else f"{where}: {exc.text}")
 
 
-def _compose_env(payload: str, where: str) -> yaml.Node | None:
+def _compose_env(payload: str, into: GoType | None) -> yaml.Node | None:
+    """A variable's value as 3.x decodes it into its field (of type `into`)."""
     try:
-        return yaml.compose(payload, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        first = " ".join(str(exc).split())
-        raise _IndexesError(f"yaml: {first}") from None
+        root = read_document(payload)
+        if into is not None:
+            check_value(root, into)
+    except (YAMLv2Error, DecodeFailure) as exc:
+        raise _IndexesError(exc.message) from None
+    return root
 
 
 def _indexed(current: tuple[str, ...], index_text: str, where: str, list_name: str):
-    """3.x walks into the list but never stores the value: it can only append ""."""
-    try:
-        index = int(index_text)
-    except ValueError:
-        raise GoYAMLError(f"{where}: non-numeric index: {index_text}", list_name) from None
+    """3.x walks into the list but never stores the value: it can only append "". A negative
+    index makes Go panic (reflect's Index), an index strconv.Atoi cannot read is refused."""
+    index = go_parse_int(index_text)
+    if index is None:
+        raise GoYAMLError(f"{where}: non-numeric index: {index_text}", list_name)
     if index > len(current):
         raise GoYAMLError(f"{where}: undefined index: {index_text}", list_name)
+    if index < 0:
+        raise GoYAMLError(f"{where}: the registry panics: {_SLICE_PANIC}", list_name)
     if index == len(current):
         return (*current, "")
     return current
@@ -483,10 +584,10 @@ def _indexed(current: tuple[str, ...], index_text: str, where: str, list_name: s
 
 def _wrap_urls(node: yaml.Node | None) -> yaml.Node:
     """Place a `urls` mapping where _decode_section expects it."""
-    urls_key = yaml.ScalarNode("tag:yaml.org,2002:str", "urls")
-    manifests_key = yaml.ScalarNode("tag:yaml.org,2002:str", "manifests")
-    inner = yaml.MappingNode("tag:yaml.org,2002:map", [(urls_key, node)] if node else [])
-    return yaml.MappingNode("tag:yaml.org,2002:map", [(manifests_key, inner)])
+    urls_key = yaml.ScalarNode(STR, "urls")
+    manifests_key = yaml.ScalarNode(STR, "manifests")
+    inner = yaml.MappingNode(MAP, [(urls_key, node)] if node else [])
+    return yaml.MappingNode(MAP, [(manifests_key, inner)])
 
 
 def _with(section: ValidationSection, **changes: object) -> ValidationSection:

@@ -31,6 +31,7 @@ import yaml
 
 from foreign_explorer.core.goyaml import GoYAMLError, ValidationSection, decode_validation
 from foreign_explorer.core.policy import PolicySource
+from foreign_explorer.core.profiles import PROFILES
 from foreign_explorer.core.safefile import (
     NotARegularFile,
     SaveError,
@@ -815,10 +816,13 @@ def _prove(old_root: yaml.Node | None, merged: str, patch: Patch, name: str) -> 
     if not _patched_only(old_root, new_root, patch):
         raise MergeError(f"{name}: merging would change other values too: edit by hand")
     try:
-        decode_validation(merged)
+        section = decode_validation(merged)
     except GoYAMLError as exc:
         message = f"{name}: after merging the registry could not read it: {exc.message}"
         raise MergeError(message) from None
+    for line, words in section.refused_by:  # a registry of this release line would not start
+        title = PROFILES[line].title
+        raise MergeError(f"{name}: after merging, {title} could not read it: {words}")
 
 
 def _is_null(node: yaml.Node | None) -> bool:

@@ -59,6 +59,9 @@ class PolicySource:
     indexes: IndexesSetting = field(default_factory=IndexesSetting)
     # Indexed URL-list variables of the environment this was read from (see EnvTrap).
     env_traps: tuple[EnvTrap, ...] = ()
+    # (profile name, yaml.v2's error) for a release line that cannot decode config.yml at all
+    # while the other can (core/goyaml); compile_policy raises it for that profile.
+    refused_by: tuple[tuple[str, str], ...] = ()
     # The keys the configuration holds, as written (core/configkeys): lint says which the
     # registry never reads. Not part of the policy: equal policies compare equal.
     keys: tuple[ConfigKey, ...] = field(default=(), compare=False)
@@ -128,6 +131,16 @@ class PolicyStartupError(ForeignExplorerError):
         }
 
 
+class PolicyUnreadableConfig(PolicyStartupError):
+    """This release line's yaml.v2 decoding stops on config.yml (the other one reads it)."""
+
+    def __init__(self, registry_text: str) -> None:
+        super().__init__("config", None, None, f"config: {registry_text}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"list": None, "index": None, "pattern": None, "message": self.message}
+
+
 class PolicyIndexesError(PolicyStartupError):
     """distribution 3.x cannot read validation.manifests.indexes: it refuses to start.
 
@@ -157,6 +170,7 @@ def source_from_config(text: str) -> PolicySource:
         disabled=section.disabled,
         enabled=section.enabled,
         indexes=section.indexes,
+        refused_by=section.refused_by,
         keys=config_keys(text),
     )
 
@@ -173,6 +187,8 @@ def apply_environment(
     from foreign_explorer.core.configkeys import env_keys
     from foreign_explorer.core.goyaml import GoYAMLError, ValidationSection, overlay_env_section
 
+    if profile.name in dict(source.refused_by):  # the registry stops at the file first
+        return replace(source, keys=source.keys + env_keys(env))
     base = ValidationSection(
         allow=source.allow,
         deny=source.deny,
@@ -191,6 +207,7 @@ def apply_environment(
         enabled=section.enabled,
         indexes=section.indexes,
         env_traps=source.env_traps + traps,
+        refused_by=source.refused_by,
         keys=source.keys + env_keys(env),
     )
 
@@ -240,7 +257,11 @@ class Policy:
 
 def compile_policy(source: PolicySource, profile: Profile) -> Policy:
     """Compile like distribution's app start-up; raises PolicyStartupError where it panics
-    (PolicyIndexesError when 3.x cannot read validation.manifests.indexes)."""
+    (PolicyIndexesError when 3.x cannot read validation.manifests.indexes, PolicyUnreadableConfig
+    when only this release line cannot decode the file)."""
+    refusal = dict(source.refused_by).get(profile.name)
+    if refusal is not None:
+        raise PolicyUnreadableConfig(refusal)
     if profile.reads_index_platforms and source.indexes.error is not None:
         raise PolicyIndexesError(source.indexes.error, profile)
     if not source.validation_enabled:
