@@ -341,6 +341,52 @@ def test_pattern_set_falls_back_for_huge_programs():
     assert pset.matching("z") == [1]
 
 
+@pytest.mark.parametrize("limit", [0, 12, 40])
+@pytest.mark.parametrize("split", [None, 3, 7])
+def test_pattern_set_split_in_ranges_answers_like_one_search_per_pattern(monkeypatch, limit, split):
+    # Lists too large for one RE2 Set are cut into ranges, each searched as one joined regexp.
+    from foreign_explorer.core.goregex import matcher
+
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", limit)
+    texts = ["https://a.example/evil/123", "http://x", "", "zz", "HTTP://A.EXAMPLE/"]
+    regexes = [compile_go(p, GO_2_8) for p in [*_SET_PATTERNS, "", "^$", r"\d{3}", "z$", "(?i)a"]]
+    pset = PatternSet(regexes, split=split)
+    assert not pset.one_set
+    for text in texts:
+        expected = [i for i, rx in enumerate(regexes) if rx.matches(text)]
+        data = text.encode()
+        assert pset.matching(text) == expected
+        for lo, hi in [(0, len(regexes)), (0, 3), (3, len(regexes)), (2, 5), (7, 8)]:
+            inside = [i for i in expected if lo <= i < hi]
+            assert pset.first(data, lo, hi) == (inside[0] if inside else None)
+            assert pset.any(data, lo, hi) == bool(inside)
+
+
+def test_pattern_set_of_many_patterns_asks_few_questions_per_text(monkeypatch):
+    # "Which pattern is the first to match" costs a few searches per halving of the list.
+    from foreign_explorer.core.goregex import matcher
+
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 40)
+    calls = []
+    for count in (256, 1024):
+        regexes = [compile_go(rf"^https://h{i}\.example/", GO_2_8) for i in range(count)]
+        pset = PatternSet(regexes)
+        searches = 0
+        found = matcher._Range.found
+
+        def counting(node, data, found=found):
+            nonlocal searches
+            searches += 1
+            return found(node, data)
+
+        monkeypatch.setattr(matcher._Range, "found", counting)
+        assert pset.first(b"https://h77.example/x") == 77
+        assert not pset.any(b"https://nothing.example/")
+        monkeypatch.setattr(matcher._Range, "found", found)
+        calls.append(searches)
+    assert calls[1] <= calls[0] + 6  # four times the patterns: two more halvings
+
+
 # ---------------------------------------------------------------------------------------------
 # The oracle vectors (Go 1.19.8's own answers).
 

@@ -373,11 +373,12 @@ def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
         return UrlVerdict(prepared.url, False, prepared.reason, prepared.message or "")
     url = prepared.url
     allow, deny, matcher = policy.allow, policy.deny, policy.matcher
-    hits = matcher.matching_bytes(prepared.data) if matcher is not None else []
     split = policy.allow_count
-    allowed_by = span = None
+    allowed_by = span = denied_by = None
     if allow is not None:
-        if not hits or hits[0] >= split:
+        assert matcher is not None
+        allowed_by = matcher.first(prepared.data, 0, split)
+        if allowed_by is None:
             if allow.implicit:
                 message = (
                     "no allow pattern: with an empty allow and deny list the registry "
@@ -386,10 +387,12 @@ def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
             else:
                 message = "no allow pattern matches"
             return UrlVerdict(url, False, Reason.NOT_ALLOWED, message)
-        allowed_by = hits[0]
         span = allow.patterns[allowed_by].search(url)
-    if deny is not None and hits and hits[-1] >= split:
-        index = next(h for h in hits if h >= split) - split
+    if deny is not None:
+        assert matcher is not None
+        denied_by = matcher.first(prepared.data, split)
+    if deny is not None and denied_by is not None:
+        index = denied_by - split
         message = f"denied by deny[{index}] {deny.patterns[index].pattern}"
         return UrlVerdict(url, False, Reason.DENIED, message, allowed_by, index, span)
     if allowed_by is not None:
@@ -468,12 +471,17 @@ def _failing_urls(plan: _Plan, policy: Policy) -> list[int]:
     matcher, data = policy.matcher, plan.urls
     if matcher is None or not data:
         return []  # validation disabled: every well-formed URL passes
-    hits = matcher.match_many(data)
     has_allow, has_deny = policy.allow is not None, policy.deny is not None
+    split = policy.allow_count
+    if not matcher.one_set:
+        # Thousands of patterns: "does any allow (deny) pattern match" is one search each.
+        allowed = matcher.any_many(data, 0, split) if has_allow else [True] * len(data)
+        denied = matcher.any_many(data, split, len(matcher.patterns)) if has_deny else None
+        return [i for i, ok in enumerate(allowed) if not ok or (denied is not None and denied[i])]
+    hits = matcher.match_many(data)
     if has_allow and has_deny:
         # Allowed (some allow pattern matches) and not denied (no deny pattern matches):
         # allow indexes come first, so that is "some hit, and every hit below the split".
-        split = policy.allow_count
         return [i for i, h in enumerate(hits) if not h or max(h) >= split]
     if has_allow:
         return [i for i, h in enumerate(hits) if not h]
@@ -609,3 +617,17 @@ def evaluate_manifest(
 def judge_url(url: str, policy: Policy) -> UrlVerdict:
     """One URL alone, judged as the URL of a URL-checked layer is (section 2 of the reference)."""
     return _url_verdict(prepare_url(url, policy.profile.go), policy)
+
+
+def url_passes(url: str, policy: Policy) -> bool:
+    """judge_url(url, policy).ok, without finding which pattern decides (a search per list)."""
+    prepared = prepare_url(url, policy.profile.go)
+    if prepared.reason is not None:
+        return False
+    matcher = policy.matcher
+    if matcher is None:
+        return True  # validation disabled
+    split = policy.allow_count
+    if policy.allow is not None and not matcher.any(prepared.data, 0, split):
+        return False
+    return policy.deny is None or not matcher.any(prepared.data, split, len(matcher.patterns))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
@@ -197,13 +198,19 @@ def apply_environment(
 
 @dataclass(frozen=True)
 class PatternList:
-    """One compiled list: its patterns, and one RE2 set to match them all in one call."""
+    """One compiled list: its patterns, matched together (the policy's matcher does the work)."""
 
     name: str
     patterns: tuple[GoRegexp, ...]
-    matcher: PatternSet
     # True for the `^$` the registry installs when both lists are empty.
     implicit: bool = False
+    # The joined expression the registry compiles, `(?:p1)|(?:p2)|...`: held so that the
+    # same list compiled for another Go version reuses its parse (see goregex.compile_go).
+    joined: GoRegexp | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def matcher(self) -> PatternSet:
+        return PatternSet(self.patterns)
 
     def matching(self, text: str) -> list[int]:
         return self.matcher.matching(text)
@@ -217,7 +224,7 @@ class Policy:
     profile: Profile
     allow: PatternList | None
     deny: PatternList | None
-    # allow and deny patterns in one RE2 set: one call per URL answers both lists.
+    # allow then deny patterns, matched together: one call per URL answers both lists.
     matcher: PatternSet | None = None
 
     @property
@@ -258,7 +265,9 @@ def _with_matcher(policy: Policy) -> Policy:
         *(policy.allow.patterns if policy.allow else ()),
         *(policy.deny.patterns if policy.deny else ()),
     ]
-    return replace(policy, matcher=PatternSet(patterns) if patterns else None)
+    if not patterns:
+        return policy
+    return replace(policy, matcher=PatternSet(patterns, split=policy.allow_count))
 
 
 def _compile_list(
@@ -276,7 +285,7 @@ def _compile_list(
             raise PolicyStartupError(name, index, pattern, message) from None
     joined = "|".join(f"(?:{p})" for p in patterns)
     try:
-        compile_go(joined, profile.go)
+        joined_regexp = compile_go(joined, profile.go)
     except EngineLimitError:
         raise PolicyUnsupported(name, 0, patterns[0]) from None
     except GoRegexpError as exc:
@@ -285,9 +294,7 @@ def _compile_list(
         message = f"regexp: Compile({regexp_quote(joined)}): {exc.message}"
         pattern = patterns[culprit] if culprit is not None else None
         raise PolicyStartupError(name, culprit, pattern, message) from None
-    return PatternList(
-        name=name, patterns=tuple(compiled), matcher=PatternSet(compiled), implicit=implicit
-    )
+    return PatternList(name=name, patterns=tuple(compiled), implicit=implicit, joined=joined_regexp)
 
 
 def _first_unwrappable(patterns: Sequence[str], profile: Profile) -> int | None:

@@ -122,10 +122,20 @@ class _TreeBuilder:
             raise _Limit("nesting")
 
     def _calc_height(self, top: _Node) -> int:
-        assert self.height is not None
-        return _fill_bottom_up(
-            top, self.height, lambda n, c: 1 + max((c[sub] for sub in n.subs), default=0)
-        )
+        cache = self.height
+        assert cache is not None
+        # The usual case, a literal or a node whose children are known: no walk needed.
+        height = 1
+        for sub in top.subs:
+            known = cache.get(sub)
+            if known is None:
+                return _fill_bottom_up(
+                    top, cache, lambda n, c: 1 + max((c[sub] for sub in n.subs), default=0)
+                )
+            if known >= height:
+                height = known + 1
+        cache[top] = height
+        return height
 
     def _push(self, re: _Node) -> _Node | None:
         self.num_runes += len(re.runes)
