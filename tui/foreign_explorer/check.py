@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from foreign_explorer.cli import EXIT_ACCEPTED, EXIT_REJECTED, EXIT_STARTUP, EXIT_USAGE
-from foreign_explorer.console import Style, emit, error
+from foreign_explorer.console import Style, emit, error, safe_text
 from foreign_explorer.core.boundedread import read_bounded, read_bounded_text, read_stdin_line
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
 from foreign_explorer.core.evaluate import (
@@ -32,6 +33,7 @@ from foreign_explorer.core.policy import (
 from foreign_explorer.core.profiles import Profile, get_profile
 from foreign_explorer.core.report import (
     evaluation_dict,
+    evaluation_json,
     indexes_line,
     manifest_invalid_dict,
     not_a_manifest_dict,
@@ -40,7 +42,6 @@ from foreign_explorer.core.report import (
     startup_error_dict,
     warnings_list,
 )
-from foreign_explorer.core.response import PushResponse
 from foreign_explorer.core.units import iec_size, short_digest
 from foreign_explorer.core.visible import dumps, visible
 
@@ -115,10 +116,13 @@ def _descriptor_lines(verdict: DescriptorVerdict, style: Style) -> list[str]:
     return lines
 
 
-def _wrap(text: str, indent: str) -> list[str]:
+@lru_cache(maxsize=4096)  # descriptors that read alike share their messages
+def _wrap(text: str, indent: str) -> tuple[str, ...]:
     import textwrap
 
-    return textwrap.wrap(text, width=80, initial_indent=indent, subsequent_indent=indent + "  ")
+    return tuple(
+        textwrap.wrap(text, width=80, initial_indent=indent, subsequent_indent=indent + "  ")
+    )
 
 
 def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
@@ -145,6 +149,13 @@ def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
 
 
 def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
+    return "".join(text_blocks(evaluation, style, warnings))
+
+
+def text_blocks(
+    evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()
+) -> Iterator[str]:
+    """render_text() in blocks of lines, made as they are written (a million layers)."""
     policy = evaluation.policy
     indexes = indexes_line(policy.source, policy.profile)
     lines = [
@@ -153,17 +164,40 @@ def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWar
         *(_wrap(indexes, "") if indexes else ()),
         *warning_lines(warnings, style),
     ]
-    for verdict in evaluation.descriptors:
-        lines.extend(_descriptor_lines(verdict, style))
-    lines.extend(_response_lines(evaluation.response, evaluation.summary, style))
-    return "\n".join(lines)
-
-
-def _response_lines(response: PushResponse, summary: str, style: Style) -> list[str]:
+    # Descriptors that read alike (all but the index) share their lines but the label.
+    shown: dict[tuple, tuple[str, str, list[str]]] = {}
+    kinds, checks_of = evaluation.kinds, evaluation.checks
+    for position, prepared in enumerate(evaluation.prepared.descriptors):
+        d = prepared.descriptor
+        key = (d.role, d.media_type, d.digest, d.size, d.urls, kinds[position], checks_of(position))
+        parts = shown.get(key)
+        if parts is None:
+            if len(shown) >= 4096:
+                shown.clear()
+            head, *rest = _descriptor_lines(evaluation.descriptor(position), style)
+            start = head.index(d.label)
+            parts = shown[key] = (head[:start], head[start + max(len(d.label), 8) :], rest)
+        lines.append(f"{parts[0]}{d.label:<8}{parts[1]}")
+        lines.extend(parts[2])
+        if len(lines) > 8192:
+            lines.append("")
+            yield "\n".join(lines)
+            lines = []
+    response = evaluation.response
     if response.accepted:
-        return [style(f"push → {response.status_line}", "1;32")]
-    head = style(f"push → {response.status_line}: {summary}", "1;31")
-    return [head, visible(response.body.decode("utf-8", "replace").rstrip("\n"))]
+        lines.append(style(f"push → {response.status_line}", "1;32"))
+        yield "\n".join(lines)
+        return
+    lines += (style(f"push → {response.status_line}: {evaluation.summary}", "1;31"), "")
+    yield "\n".join(lines)
+    # The body on one line, a piece at a time (it can be hundreds of MB).
+    block: list[bytes] = []
+    for piece in response.body_pieces():
+        block.append(piece)
+        if len(block) > 8192:
+            yield visible(b"".join(block).decode("utf-8", "replace"))
+            block = []
+    yield visible(b"".join(block).decode("utf-8", "replace").rstrip("\n"))
 
 
 def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Profile) -> dict:
@@ -294,13 +328,28 @@ def run_check(args: argparse.Namespace) -> int:
     evaluation = evaluate_manifest(manifest, policy)
     # Warnings never change the exit status: the push result does.
     warnings = lint_policy(policy, checked_urls([manifest], profile))
+    # Written as made: a manifest of a million layers gives a gigabyte of JSON.
     if args.format == "json":
-        document = evaluation_dict(evaluation)
-        document["warnings"] = warnings_list(warnings)
-        emit(dumps(document, indent=2), out)
+        blocks = evaluation_json(evaluation, {"warnings": warnings_list(warnings)})
     else:
-        emit(render_text(evaluation, style, warnings), out, style=style)
+        blocks = text_blocks(evaluation, style, warnings)
+    for block in blocks:
+        out.write(_safe_block(block, style.enabled and args.format != "json"))
+    out.write("\n")
     return EXIT_ACCEPTED if evaluation.accepted else EXIT_REJECTED
+
+
+# Every ASCII control but the newline: a block of printable ASCII and newlines is written as is.
+_CONTROLS = bytes(code for code in range(0x20) if code != 0x0A) + b"\x7f"
+
+
+def _safe_block(block: str, colour: bool) -> str:
+    """safe_text(block), without its line-by-line walk when nothing in the block needs it."""
+    if not colour and block.isascii():
+        data = block.encode("ascii")
+        if len(data.translate(None, _CONTROLS)) == len(data):
+            return block
+    return safe_text(block, colour)
 
 
 def _startup_failure(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import secrets
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from foreign_explorer.core.evaluate import DescriptorVerdict, Evaluation, UrlVerdict
@@ -11,6 +12,8 @@ from foreign_explorer.core.lint import LintWarning
 from foreign_explorer.core.manifest import ManifestInvalid, NotAManifest
 from foreign_explorer.core.policy import PolicySource, PolicyStartupError
 from foreign_explorer.core.profiles import Profile
+from foreign_explorer.core.response import PushResponse, RegistryError
+from foreign_explorer.core.visible import dumps
 
 
 def policy_dict(source: PolicySource, profile: Profile | None = None) -> dict[str, Any]:
@@ -69,7 +72,18 @@ def descriptor_dict(verdict: DescriptorVerdict) -> dict[str, Any]:
 
 def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
     response = evaluation.response
-    body = json.loads(response.body) if response.body else None
+    return _evaluation_document(
+        evaluation,
+        json.loads(response.body) if response.body else None,
+        response.body.decode("utf-8", "replace"),
+        [descriptor_dict(v) for v in evaluation.descriptors],
+    )
+
+
+def _evaluation_document(
+    evaluation: Evaluation, body: Any, body_text: Any, descriptors: Any
+) -> dict[str, Any]:
+    response = evaluation.response
     document = {
         "target": evaluation.policy.profile.name,
         "policy": policy_dict(evaluation.policy.source, evaluation.policy.profile),
@@ -77,8 +91,8 @@ def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
         "accepted": response.accepted,
         "status": response.status,
         "body": body,
-        "bodyText": response.body.decode("utf-8", "replace"),
-        "descriptors": [descriptor_dict(v) for v in evaluation.descriptors],
+        "bodyText": body_text,
+        "descriptors": descriptors,
     }
     if evaluation.refusal is not None:
         # This registry refuses the document before reading any descriptor.
@@ -87,6 +101,175 @@ def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
     if response.dropped is not None:
         document["noResponse"] = response.dropped
     return document
+
+
+def evaluation_json(evaluation: Evaluation, extra: dict[str, Any] | None = None) -> Iterator[str]:
+    """`dumps({**evaluation_dict(evaluation), **extra}, indent=2)` in pieces, written as they
+    are made: a manifest of a million layers gives a gigabyte of JSON, never held at once.
+
+    The small members are encoded in one go around three markers; the response body, its
+    text and the descriptors are streamed where the markers stand, each descriptor encoded
+    once per distinct reading (layers that differ only by index share their text).
+    """
+    marker = f"@@{secrets.token_hex(16)}@@"
+    response = evaluation.response
+    has_body = bool(response.errors) and response.dropped is None
+    document = _evaluation_document(
+        evaluation, f"{marker}body", f"{marker}bodyText", f"{marker}descriptors"
+    )
+    document.update(extra or {})
+    text = dumps(document, indent=2)
+    streams = {
+        "body": lambda: _body_json(response.errors) if has_body else iter(("null",)),
+        "bodyText": lambda: _body_text_json(response) if has_body else iter(('""',)),
+        "descriptors": lambda: _descriptors_json(evaluation),
+    }
+    at = 0
+    while True:
+        found = text.find(f'"{marker}', at)
+        if found < 0:
+            yield text[at:]
+            return
+        end = text.index('"', found + 1)
+        yield text[at:found]
+        yield from streams[text[found + 1 + len(marker) : end]]()
+        at = end + 1
+
+
+# Each streamed member sits at depth 1 of the document: its items at depth 2 (4 spaces).
+_ITEM = "\n    "
+
+
+def _body_json(errors: Sequence[RegistryError]) -> Iterator[str]:
+    seen: dict[bytes, str] = {}
+    block = ['{\n    "errors": [']
+    sep = "\n      "
+    for error in errors:
+        raw = error.to_json()
+        item = seen.get(raw)
+        if item is None:
+            item = dumps(json.loads(raw), indent=2).replace("\n", "\n      ")
+            seen = _bounded(seen)
+            seen[raw] = item
+        block += (sep, item)
+        sep = ",\n      "
+        if len(block) > _BLOCK:
+            yield "".join(block)
+            block = []
+    block.append("\n    ]\n  }")
+    yield "".join(block)
+
+
+# Pieces joined before they are written: one write per few thousand items.
+_BLOCK = 8192
+
+
+def _body_text_json(response: PushResponse) -> Iterator[str]:
+    """The body's text as one JSON string, encoded a piece at a time."""
+    seen: dict[bytes, str] = {}
+    block = ['"{\\"errors\\":[']
+    sep = ""
+    for error in response.errors:
+        raw = error.to_json()
+        item = seen.get(raw)
+        if item is None:
+            # Each error's JSON starts and ends with an ASCII brace, so decoding it alone
+            # replaces bad bytes exactly as decoding the whole body does.
+            item = dumps(raw.decode("utf-8", "replace"))[1:-1]
+            seen = _bounded(seen)
+            seen[raw] = item
+        block += (sep, item)
+        sep = ","
+        if len(block) > _BLOCK:
+            yield "".join(block)
+            block = []
+    block.append(']}\\n"')
+    yield "".join(block)
+
+
+def _descriptors_json(evaluation: Evaluation) -> Iterator[str]:
+    kinds = evaluation.kinds
+    if not kinds:
+        yield "[]"
+        return
+    texts: dict[tuple, tuple[str, str]] = {}
+    block = ["["]
+    sep = _ITEM
+    checks_of = evaluation.checks
+    for position, prepared in enumerate(evaluation.prepared.descriptors):
+        d = prepared.descriptor
+        checks = checks_of(position)
+        # Everything the item shows but its index: equal keys, equal text.
+        key = (d.role, d.media_type, d.digest, d.size, d.urls, kinds[position], checks)
+        parts = texts.get(key)
+        if parts is None:
+            parts = _split_at_index(descriptor_dict(evaluation.descriptor(position)))
+            texts = _bounded(texts)
+            texts[key] = parts
+        block += (sep, parts[0], str(d.index), parts[1])
+        sep = "," + _ITEM
+        if len(block) > _BLOCK:
+            yield "".join(block)
+            block = []
+    block.append("\n  ]")
+    yield "".join(block)
+
+
+def _split_at_index(item: dict[str, Any]) -> tuple[str, str]:
+    """The item's JSON at depth 2 around its `index` value."""
+    text = _descriptor_text(item).replace("\n", _ITEM)
+    head = '{\n      "role": ' + dumps(item["role"]) + ',\n      "index": '
+    number = str(item["index"])
+    assert text.startswith(head + number + ",")
+    return head, text[len(head) + len(number) :]
+
+
+def _descriptor_text(item: dict[str, Any]) -> str:
+    """dumps(item, indent=2) for a descriptor_dict, its URLs (200,000 on one layer fit in
+    4 MiB) encoded by a template rather than by json's pure-Python indenting encoder."""
+    urls = item["urls"]
+    text = dumps({**item, "urls": []}, indent=2)
+    if not urls:
+        return text
+    head = text[: -len("[]\n}")]
+    assert text.endswith('"urls": []\n}')
+    items = ",\n    ".join(_url_text(url).replace("\n", "\n    ") for url in urls)
+    return f"{head}[\n    {items}\n  ]\n}}"
+
+
+def _url_text(url: dict[str, Any]) -> str:
+    """dumps(url, indent=2) for a url_dict."""
+    span = url["span"]
+    span_text = "null" if span is None else f"[\n    {int(span[0])},\n    {int(span[1])}\n  ]"
+    return (
+        f'{{\n  "url": {_string(url["url"])},\n  "ok": {_JSON_BOOL[url["ok"]]},\n'
+        f'  "reason": {_optional(url["reason"])},\n  "message": {_string(url["message"])},\n'
+        f'  "allowedBy": {_number(url["allowedBy"])},\n  "deniedBy": {_number(url["deniedBy"])},'
+        f'\n  "span": {span_text}\n}}'
+    )
+
+
+_JSON_BOOL = {True: "true", False: "false"}
+
+
+def _string(text: str) -> str:
+    return dumps(text)
+
+
+def _optional(text: str | None) -> str:
+    return "null" if text is None else dumps(text)
+
+
+def _number(value: int | None) -> str:
+    return "null" if value is None else str(int(value))
+
+
+_MEMO_LIMIT = 4096
+
+
+def _bounded(memo: dict[Any, Any]) -> dict[Any, Any]:
+    """The memo, or a fresh one once it holds _MEMO_LIMIT texts (all different readings)."""
+    return memo if len(memo) < _MEMO_LIMIT else {}
 
 
 def manifest_invalid_dict(
