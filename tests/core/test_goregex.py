@@ -862,3 +862,24 @@ def test_compile_cache_returns_the_same_object_and_never_caches_failures():
     for _ in range(2):
         with pytest.raises(GoRegexpError):
             compile_go("(?=a)", GO_2_8)
+
+
+def test_pattern_set_answers_when_re2_refuses_its_sets_and_joined_regexps(monkeypatch):
+    # RE2 failures (a Set it will not compile, a joined regexp over its memory budget) never
+    # surface: the range is split down to single patterns, each already compiled alone.
+    import re2
+
+    from foreign_explorer.core.goregex import matcher
+
+    def refuse(*args, **kwargs):
+        raise re2.error("out of memory")
+
+    regexes = [compile_go(p, GO_2_8) for p in [*_SET_PATTERNS, "", "z$", r"\d{3}"]]
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 12)
+    monkeypatch.setattr(re2.Set, "Compile", refuse)
+    monkeypatch.setattr(matcher.re2, "compile", refuse)
+    pset = PatternSet(regexes, split=3)
+    for text in ["https://mcr.microsoft.com/evil/123", "z", "HTTPS://MCR.x/"]:
+        expected = [i for i, rx in enumerate(regexes) if rx.matches(text)]
+        assert pset.matching(text) == expected
+        assert pset.first(text.encode(), 3) == next((i for i in expected if i >= 3), None)

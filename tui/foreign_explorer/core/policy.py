@@ -283,6 +283,9 @@ def _compile_list(
         except GoRegexpError as exc:
             message = f"validation.manifests.urls.{name}: {exc.message}"
             raise PolicyStartupError(name, index, pattern, message) from None
+    if len(patterns) == 1 and "\\Q" not in patterns[0]:
+        # `(?:p)` parses to p's own tree: only a `\Q` running to the end can break it.
+        return PatternList(name=name, patterns=tuple(compiled), implicit=implicit)
     joined = "|".join(f"(?:{p})" for p in patterns)
     try:
         joined_regexp = compile_go(joined, profile.go)

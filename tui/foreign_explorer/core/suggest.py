@@ -22,6 +22,10 @@ from foreign_explorer.core.urltext import split_url
 _META = frozenset("\\.+*?()|[]{}^$")
 
 
+# The longest DNS name, in characters (RFC 1035: 255 octets on the wire).
+_LONGEST_HOST = 253
+
+
 class SuggestError(InputError):
     """The suggestion cannot be made as asked (a path prefix some URL does not have)."""
 
@@ -38,6 +42,7 @@ class _UrlHead:
     head: str  # scheme://authority, exactly as in the URL
     path: str  # from the first `/` to the query or fragment ("" when there is none)
     after: str  # the character that ends the authority: "/", "?", "#" or "" (end)
+    host: str = ""
 
 
 def _head(url: str) -> _UrlHead | None:
@@ -49,7 +54,7 @@ def _head(url: str) -> _UrlHead | None:
     if rest.startswith("/"):
         stop = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
         path = rest[:stop]
-    return _UrlHead(url[: parts.authority_end], path, rest[:1])
+    return _UrlHead(url[: parts.authority_end], path, rest[:1], parts.host)
 
 
 def host_pattern(url: str) -> str:
@@ -119,6 +124,12 @@ def suggest(
         head = _head(url)
         if prepared.reason is not None or head is None:
             unfixable.append((url, prepared.message or "not an http(s) URL"))
+            continue
+        if len(head.host) > _LONGEST_HOST:
+            # Go parses it, but no DNS name is that long: nothing serves it, and pinning it
+            # would cost a pattern as long as the host (one RE2 program per character).
+            why = f"its host is {len(head.host)} characters long: no DNS name is longer than 253"
+            unfixable.append((url, why))
             continue
         fixable.append(url)
         groups.setdefault((head.head, _boundary(head)), []).append(head)

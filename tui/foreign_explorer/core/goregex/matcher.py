@@ -158,7 +158,10 @@ class _Range:
         """Whether any pattern of the range search-matches data."""
         if self._set is not None:
             return bool(self._set.Match(data))
-        return self._regex_of().Match(_UNANCHORED, data, 0, len(data))[0] != _NO_SPAN
+        regex = self._regex_of()
+        if regex is None:  # RE2 cannot hold the range as one regexp: ask its halves
+            return any(child.found(data) for child in self.children)
+        return regex.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_SPAN
 
     def leaf_hits(self, data: bytes) -> Sequence[int]:
         """Indexes (in the whole set) of the leaf's patterns that match data, any order."""
@@ -167,12 +170,16 @@ class _Range:
         found = self._set.Match(data)
         return [self.lo + i for i in found] if self.lo and found else found
 
-    def _regex_of(self) -> re2._re2.RE2:
+    def _regex_of(self) -> re2._re2.RE2 | None:
         regex = self._regex
         if regex is None:
             joined = "|".join(f"(?:{t})" for t in self._translated)
-            regex = self._regex = _re2_compile(joined, joined)._regexp
-        return regex
+            try:
+                regex = re2.compile(joined, _OPTIONS)._regexp
+            except re2.error:
+                regex = False  # over RE2's memory budget; the halves answer instead
+            self._regex = regex
+        return regex or None
 
 
 _UNANCHORED = re2._Anchor.UNANCHORED
@@ -202,7 +209,10 @@ class PatternSet:
             cuts = [0, len(sizes)]
             if split is not None and 0 < split < len(sizes):
                 cuts.insert(1, split)
-            parts = tuple(_build(translated, sizes, lo, hi) for lo, hi in itertools.pairwise(cuts))
+            parts = tuple(
+                _build(translated, self.patterns, sizes, lo, hi)
+                for lo, hi in itertools.pairwise(cuts)
+            )
             self._root = parts[0] if len(parts) == 1 else _joined(translated, 0, len(sizes), parts)
         # The common case, kept on the fast path: the whole list is one RE2 Set.
         root = self._root
@@ -261,30 +271,47 @@ def _program_size(pattern: GoRegexp) -> int:
     return regex.programsize if regex is not None else _SET_PROGRAM_LIMIT
 
 
-def _build(translated: Sequence[str], sizes: Sequence[int], lo: int, hi: int) -> _Range:
+def _build(
+    translated: Sequence[str], regexes: Sequence[GoRegexp], sizes: Sequence[int], lo: int, hi: int
+) -> _Range:
     """The range lo..hi-1: a leaf when its program fits one RE2 Set, else two halves."""
     total = sum(sizes[lo:hi])
-    if hi - lo == 1 and total >= _SET_PROGRAM_LIMIT:
-        return _joined(translated, lo, hi, ())  # one huge pattern: its own regexp, no Set
+    if hi - lo == 1 and (total >= _SET_PROGRAM_LIMIT or regexes[lo]._regex is None):
+        return _single(regexes[lo], lo)  # one huge pattern: its own regexp, no Set
     if total < _SET_PROGRAM_LIMIT:
         leaf = _Range(lo, hi)
         rset = re2.Set.SearchSet(_OPTIONS)
-        for text in translated[lo:hi]:
-            rset.Add(text)
         try:
+            for text in translated[lo:hi]:
+                rset.Add(text)
             rset.Compile()
         except re2.error:
-            raise EngineLimitError(ERR_LARGE, translated[lo], 0) from None
-        leaf._set = rset._set
-        return leaf
+            rset = None  # RE2 would not build the Set: split the range instead
+        if rset is not None:
+            leaf._set = rset._set
+            return leaf
+        if hi - lo == 1:
+            return _single(regexes[lo], lo)
     # Halve by program size, so that a few huge patterns do not make one side deep.
     running, mid = 0, lo + 1
     for mid in range(lo + 1, hi):
         running += sizes[mid - 1]
         if running * 2 >= total:
             break
-    halves = (_build(translated, sizes, lo, mid), _build(translated, sizes, mid, hi))
+    halves = (
+        _build(translated, regexes, sizes, lo, mid),
+        _build(translated, regexes, sizes, mid, hi),
+    )
     return _joined(translated, lo, hi, halves)
+
+
+def _single(pattern: GoRegexp, at: int) -> _Range:
+    node = _Range(at, at + 1)
+    regex = pattern._regex
+    if regex is None:
+        regex = _re2_compile(translate(pattern.pattern, pattern.go), pattern.pattern)
+    node._regex = regex._regexp
+    return node
 
 
 def _joined(translated: Sequence[str], lo: int, hi: int, children: tuple[_Range, ...]) -> _Range:
