@@ -32,6 +32,7 @@ from foreign_explorer.core.goregex.syntax import (
     _merge_char_class,
     _min_fold,
     _Node,
+    _orbit,
     _simple_fold,
 )
 
@@ -151,14 +152,14 @@ class _TreeBuilder:
                 len(runes) == 4
                 and runes[0] == runes[1]
                 and runes[2] == runes[3]
-                and _simple_fold(runes[0]) == runes[2]
-                and _simple_fold(runes[2]) == runes[0]
+                and _simple_fold(runes[0], self.fold) == runes[2]
+                and _simple_fold(runes[2], self.fold) == runes[0]
             )
             or (
                 len(runes) == 2
                 and runes[0] + 1 == runes[1]
-                and _simple_fold(runes[0]) == runes[1]
-                and _simple_fold(runes[1]) == runes[0]
+                and _simple_fold(runes[0], self.fold) == runes[1]
+                and _simple_fold(runes[1], self.fold) == runes[0]
             )
         ):
             if self._maybe_concat(runes[0], self.flags | _FOLD):
@@ -190,9 +191,10 @@ class _TreeBuilder:
     def _literal(self, r: int) -> None:
         re = self._new(_LITERAL)
         re.flags = self.flags
-        re.runes = [_min_fold(r) if self.flags & _FOLD else r]
+        folded = bool(self.flags & _FOLD)
+        re.runes = [_min_fold(r, self.fold) if folded else r]
         self._push(re)
-        self.out.atom(_literal_text(r, bool(self.flags & _FOLD)))
+        self.out.atom(_literal_text(r, _orbit(r, self.fold) if folded else ()))
 
     def _op(self, op: int) -> _Node | None:
         re = self._new(op)
@@ -349,7 +351,7 @@ class _TreeBuilder:
                         best = j
                 sub[start], sub[best] = sub[best], sub[start]
                 for j in range(start + 1, i):
-                    _merge_char_class(sub[start], sub[j])
+                    _merge_char_class(sub[start], sub[j], self.fold)
                     self._reuse(sub[j])
                 _clean_alt(sub[start])
                 out.append(sub[start])
@@ -409,7 +411,7 @@ class _TreeBuilder:
             if re1.op > re3.op:
                 re1, re3 = re3, re1
                 stack[n - 3] = re3
-            _merge_char_class(re3, re1)
+            _merge_char_class(re3, re1, self.fold)
             self._reuse(re1)
             stack.pop()
             return True

@@ -113,15 +113,17 @@ def _compile_cached(pattern: str, go: GoVersion) -> GoRegexp:
 
 
 # Go versions since 1.19.2 parse a pattern alike (same tree, same size and nesting limits) unless
-# it names a Unicode class, opens a group with `(?<`, or sets the `i` flag (case folding follows
-# each Go's Unicode tables): such a pattern compiled for one of them serves the others. Error
-# texts differ (1.19 says "internal error" where later Go says "expression too large"), but
-# failures are never cached.
+# it names a Unicode class, opens a group with `(?<`, sets the `i` flag, or names a rune beyond
+# Latin-1 (case folding, even of a two-rune class, follows each Go's Unicode tables): such a
+# pattern compiled for one of them serves the others. Error texts differ (1.19 says "internal
+# error" where later Go says "expression too large"), but failures are never cached.
 _GO_SAME_LIMITS = (1, 19, 2)
 _any_version: weakref.WeakValueDictionary[str, GoRegexp] = weakref.WeakValueDictionary()
 
 
 def _reads_by_version(pattern: str) -> bool:
+    if not pattern.isascii() or "\\x{" in pattern:
+        return True
     if "\\p" in pattern or "\\P" in pattern or "(?<" in pattern:
         return True
     at = pattern.find("(?")
