@@ -36,6 +36,9 @@ from foreign_explorer.core.goregex.syntax import (
     _simple_fold,
 )
 
+# The RE2 spelling of each ASCII literal outside (?i).
+_PLAIN = [_literal_text(r) for r in range(0x80)]
+
 
 class _TreeBuilder:
     """The tree half of the parser; its state is set up by _Parser.__init__."""
@@ -189,12 +192,41 @@ class _TreeBuilder:
         return False
 
     def _literal(self, r: int) -> None:
-        re = self._new(_LITERAL)
-        re.flags = self.flags
-        folded = bool(self.flags & _FOLD)
+        """Go's literal(r): newRegexp, push (whose maybeConcat merges the two literals below),
+        checkLimits; inlined, since every character of a pattern goes through it."""
+        flags = self.flags
+        free = self.free
+        if free:
+            re = free.pop()
+            re.reset()
+        else:
+            re = _Node()
+            self.num_regexp += 1
+        re.op = _LITERAL
+        re.flags = flags
+        folded = flags & _FOLD
         re.runes = [_min_fold(r, self.fold) if folded else r]
-        self._push(re)
-        self.out.atom(_literal_text(r, _orbit(r, self.fold) if folded else ()))
+        self.num_runes += 1
+        stack = self.stack
+        if len(stack) >= 2:
+            re1, re2 = stack[-1], stack[-2]
+            if re1.op == _LITERAL and re2.op == _LITERAL and re1.flags & _FOLD == re2.flags & _FOLD:
+                re2.runes.extend(re1.runes)
+                stack.pop()
+                self._reuse(re1)
+        stack.append(re)
+        # checkLimits: a one-rune literal can only start the size or height bookkeeping.
+        if self.limits:
+            if self.num_runes > _MAX_RUNES:
+                raise _Limit("size")
+            if self.size is not None or self.num_regexp >= _MAX_SIZE // (self.repeats or 1):
+                self._check_size(re)
+        if self.num_regexp >= _MAX_HEIGHT:
+            self._check_height(re)
+        if folded:
+            self.out.atom(_literal_text(r, _orbit(r, self.fold)))
+        else:
+            self.out.atom(_PLAIN[r] if r < 0x80 else _literal_text(r))
 
     def _op(self, op: int) -> _Node | None:
         re = self._new(op)
