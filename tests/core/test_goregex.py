@@ -885,3 +885,21 @@ def test_pattern_set_answers_when_re2_refuses_its_sets_and_joined_regexps(monkey
         expected = [i for i, rx in enumerate(regexes) if rx.matches(text)]
         assert pset.matching(text) == expected
         assert pset.first(text.encode(), 3) == next((i for i in expected if i >= 3), None)
+
+
+def test_pattern_set_uses_each_lists_joined_expression_as_its_range(monkeypatch):
+    # The policy compiles `(?:p1)|(?:p2)|...` as the registry does; the set reuses it.
+    from foreign_explorer.core.goregex import matcher
+
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 12)
+    allow = [compile_go(p, GO_2_8) for p in (*_SET_PATTERNS, "z$")]
+    deny = [compile_go(p, GO_2_8) for p in ("evil", r"\d{3}", "^$")]
+    joined = [compile_go("|".join(f"(?:{r.pattern})" for r in rs), GO_2_8) for rs in (allow, deny)]
+    pset = PatternSet([*allow, *deny], split=len(allow), joined=joined)
+    assert pset._root.children[0]._regex is joined[0]._regex._regexp
+    for text in ["https://mcr.microsoft.com/evil/123", "z", "", "HTTPS://MCR.x/"]:
+        data = text.encode()
+        matching = [i for i, rx in enumerate([*allow, *deny]) if rx.matches(text)]
+        assert pset.any(data, 0, len(allow)) == any(i < len(allow) for i in matching)
+        assert pset.any(data, len(allow)) == any(i >= len(allow) for i in matching)
+        assert pset.matching(text) == matching

@@ -267,7 +267,10 @@ def _with_matcher(policy: Policy) -> Policy:
     ]
     if not patterns:
         return policy
-    return replace(policy, matcher=PatternSet(patterns, split=policy.allow_count))
+    # Each list's joined expression, compiled already, is that list's range of the set.
+    joined = [found.joined for found in (policy.allow, policy.deny) if found is not None]
+    matcher = PatternSet(patterns, split=policy.allow_count, joined=joined)
+    return replace(policy, matcher=matcher)
 
 
 def _compile_list(

@@ -202,7 +202,14 @@ class PatternSet:
     that each list is one range.
     """
 
-    def __init__(self, patterns: Sequence[GoRegexp], split: int | None = None) -> None:
+    def __init__(
+        self,
+        patterns: Sequence[GoRegexp],
+        split: int | None = None,
+        joined: Sequence[GoRegexp | None] = (),
+    ) -> None:
+        """`joined`, when given, holds each list's joined expression already compiled (the
+        policy compiles it as the registry does): it serves as that list's range."""
         self.patterns = tuple(patterns)
         translated = [p.translated or translate(p.pattern, p.go) for p in self.patterns]
         sizes = [_program_size(p) for p in self.patterns]
@@ -215,6 +222,9 @@ class PatternSet:
                 _build(translated, self.patterns, sizes, lo, hi)
                 for lo, hi in itertools.pairwise(cuts)
             )
+            for part, whole in zip(parts, joined, strict=False):
+                if part.children and whole is not None and whole._regex is not None:
+                    part._regex = whole._regex._regexp
             self._root = parts[0] if len(parts) == 1 else _joined(translated, 0, len(sizes), parts)
         # The common case, kept on the fast path: the whole list is one RE2 Set.
         root = self._root
