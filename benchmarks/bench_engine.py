@@ -136,6 +136,7 @@ def _report_long_patterns() -> None:
 # Hostile input, each run as the CLI runs it: wall time and the process's peak memory.
 DOCKER = "application/vnd.docker.distribution.manifest.v2+json"
 FOREIGN = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+OCI = "application/vnd.oci.image.manifest.v1+json"
 LAYER_DIGEST = "sha256:" + "b" * 64
 
 
@@ -155,6 +156,24 @@ def _one_layer(urls: list[str]) -> str:
     config["digest"] = "sha256:" + "a" * 64
     doc = {"schemaVersion": 2, "mediaType": DOCKER, "config": config, "layers": [layer]}
     return json.dumps(doc, separators=(",", ":"))
+
+
+def _oci_layout(tmp: str, manifest: str) -> str:
+    """An OCI image layout holding one manifest, tagged latest."""
+    root = os.path.join(tmp, "layout")
+    blobs = os.path.join(root, "blobs", "sha256")
+    os.makedirs(blobs)
+    data = manifest.encode()
+    digest = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(blobs, digest), "wb") as out:
+        out.write(data)
+    with open(os.path.join(root, "oci-layout"), "w", encoding="utf-8") as out:
+        out.write('{"imageLayoutVersion":"1.0.0"}')
+    entry = {"mediaType": OCI, "digest": f"sha256:{digest}", "size": len(data)}
+    entry["annotations"] = {"org.opencontainers.image.ref.name": "latest"}
+    with open(os.path.join(root, "index.json"), "w", encoding="utf-8") as out:
+        json.dump({"schemaVersion": 2, "manifests": [entry]}, out)
+    return root
 
 
 def _run_measured(args: list[str]) -> tuple[float, float, int]:
@@ -199,6 +218,10 @@ def _report_hostile() -> None:
             for fmt in ("json", "text"):
                 label = f"check --format {fmt}, {count:,} layers ({size:.1f} MiB)"
                 _print_run(label, goal, ["check", "--file", manifest, "--format", fmt])
+        layout = _oci_layout(tmp, _empty_layers(1_398_000).replace(DOCKER, OCI))
+        for fmt in ("json", "text"):
+            label = f"check oci:PATH --format {fmt}, 1,398,000 layers (fetched path)"
+            _print_run(label, "~15 s, ~1 GB", ["check", f"oci:{layout}:latest", "--format", fmt])
         urls = write("urls.json", _one_layer([f"https://h{i}.e/" for i in range(200_000)]))
         for fmt in ("json", "text"):
             label = f"check --format {fmt}, 200,000 URLs on one layer"

@@ -89,3 +89,23 @@ def test_streamed_json_is_written_in_blocks_not_per_item() -> None:
     manifest = parse_manifest(_docker([{} for _ in range(20_000)]))
     evaluation = evaluate_manifest(manifest, compile_policy(PolicySource(), DISTRIBUTION_2_8))
     assert len(list(evaluation_json(evaluation))) < 100
+
+
+def test_streamed_documents_nest_like_any_other_value() -> None:
+    # `check REF` of an index nests each child's document, and adds keys to it.
+    from foreign_explorer.core.report import evaluation_document, json_chunks
+
+    policy = compile_policy(POLICIES[0], DISTRIBUTION_3)
+    evaluations = [
+        evaluate_manifest(parse_manifest(MANIFESTS[name]), policy)
+        for name in ("repeated-layers", "outside-text", "refused-by-3", "accepted")
+    ]
+    lazy = {"target": "x", "children": [], "warnings": [1, [2, {"a": None}]]}
+    eager = {**lazy, "children": []}
+    for number, evaluation in enumerate(evaluations):
+        lazy["children"].append({**evaluation_document(evaluation), "platform": number})
+        eager["children"].append({**evaluation_dict(evaluation), "platform": number})
+    assert "".join(json_chunks(lazy)) == dumps(eager, indent=2)
+    assert "".join(json_chunks({"deep": [[evaluation_document(evaluations[0])]]})) == dumps(
+        {"deep": [[evaluation_dict(evaluations[0])]]}, indent=2
+    )

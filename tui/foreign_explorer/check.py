@@ -32,9 +32,10 @@ from foreign_explorer.core.policy import (
 )
 from foreign_explorer.core.profiles import Profile, get_profile
 from foreign_explorer.core.report import (
-    evaluation_dict,
+    evaluation_document,
     evaluation_json,
     indexes_line,
+    json_chunks,
     manifest_invalid_dict,
     not_a_manifest_dict,
     not_a_manifest_lines,
@@ -331,11 +332,9 @@ def run_check(args: argparse.Namespace) -> int:
     # Written as made: a manifest of a million layers gives a gigabyte of JSON.
     if args.format == "json":
         blocks = evaluation_json(evaluation, {"warnings": warnings_list(warnings)})
+        _write_lines([blocks], out, colour=False)
     else:
-        blocks = text_blocks(evaluation, style, warnings)
-    for block in blocks:
-        out.write(_safe_block(block, style.enabled and args.format != "json"))
-    out.write("\n")
+        _write_lines([text_blocks(evaluation, style, warnings)], out, colour=style.enabled)
     return EXIT_ACCEPTED if evaluation.accepted else EXIT_REJECTED
 
 
@@ -402,7 +401,7 @@ def _check_fetched(
 ) -> int:
     """Judge a fetched image, or each image child of a fetched index."""
     out = sys.stdout
-    results: list[tuple[dict[str, Any], str, bool]] = []
+    results: list[tuple[dict[str, Any], str | Evaluation, bool]] = []
     manifests: list[Manifest] = []
     for image, _parent in images:
         try:
@@ -418,8 +417,9 @@ def _check_fetched(
         else:
             manifests.append(manifest)
             evaluation = evaluate_manifest(manifest, policy)
-            document = evaluation_dict(evaluation)
-            text = render_text(evaluation, style)
+            # Both written as made, later: a fetched manifest can hold a million layers.
+            document = evaluation_document(evaluation)
+            text = evaluation
             accepted = evaluation.accepted
         document["source"] = image.source.to_dict()
         results.append((document, text, accepted))
@@ -443,18 +443,28 @@ def _check_fetched(
                 ],
             }
         payload["warnings"] = warnings_list(warnings)
-        emit(dumps(payload, indent=2), out)
+        _write_lines([json_chunks(payload)], out, colour=False)
         return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED
-    lines = warning_lines(warnings, style)
+    lines: list[str | Iterator[str]] = [*warning_lines(warnings, style)]
     for document, text, _ in results:
         src = document["source"]
         head = f"== {src.get('reference')}"
         if src.get("platform"):
             head += f"  [{src['platform']}]"
-        lines += [style(head, "1"), text]
+        lines += [style(head, "1"), text if isinstance(text, str) else text_blocks(text, style)]
     if from_index:
         rejected = sum(1 for _, _, ok in results if not ok)
         verdict = "yes" if all_accepted else f"no ({rejected} of {len(results)} rejected)"
         lines.append(style(f"mirrors cleanly: {verdict}", "1;32" if all_accepted else "1;31"))
-    emit("\n".join(lines), out, style=style)
+    _write_lines(lines, out, colour=style.enabled)
     return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED
+
+
+def _write_lines(lines: Sequence[str | Iterator[str]], out: Any, *, colour: bool) -> None:
+    """emit("\\n".join(lines)), each line given whole or as blocks written as they are made."""
+    for number, line in enumerate(lines):
+        if number:
+            out.write("\n")
+        for block in [line] if isinstance(line, str) else line:
+            out.write(_safe_block(block, colour))
+    out.write("\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from foreign_explorer.core.evaluate import DescriptorVerdict, Evaluation, UrlVerdict
@@ -103,27 +103,50 @@ def _evaluation_document(
     return document
 
 
-def evaluation_json(evaluation: Evaluation, extra: dict[str, Any] | None = None) -> Iterator[str]:
-    """`dumps({**evaluation_dict(evaluation), **extra}, indent=2)` in pieces, written as they
-    are made: a manifest of a million layers gives a gigabyte of JSON, never held at once.
-
-    The small members are encoded in one go around three markers; the response body, its
-    text and the descriptors are streamed where the markers stand, each descriptor encoded
-    once per distinct reading (layers that differ only by index share their text).
-    """
-    marker = f"@@{secrets.token_hex(16)}@@"
+def evaluation_document(evaluation: Evaluation) -> dict[str, Any]:
+    """evaluation_dict(), with the members that grow with the manifest (the response body, its
+    text, the descriptors) left as `Streamed` values that json_chunks() writes piece by piece.
+    The document can be extended and nested like any other before it is written."""
     response = evaluation.response
     has_body = bool(response.errors) and response.dropped is None
-    document = _evaluation_document(
-        evaluation, f"{marker}body", f"{marker}bodyText", f"{marker}descriptors"
+    return _evaluation_document(
+        evaluation,
+        Streamed(lambda depth: _body_json(response.errors, depth)) if has_body else None,
+        Streamed(lambda depth: _body_text_json(response)) if has_body else "",
+        Streamed(lambda depth: _descriptors_json(evaluation, depth)),
     )
-    document.update(extra or {})
-    text = dumps(document, indent=2)
-    streams = {
-        "body": lambda: _body_json(response.errors) if has_body else iter(("null",)),
-        "bodyText": lambda: _body_text_json(response) if has_body else iter(('""',)),
-        "descriptors": lambda: _descriptors_json(evaluation),
-    }
+
+
+def evaluation_json(evaluation: Evaluation, extra: dict[str, Any] | None = None) -> Iterator[str]:
+    """`dumps({**evaluation_dict(evaluation), **extra}, indent=2)` in pieces, written as they
+    are made: a manifest of a million layers gives a gigabyte of JSON, never held at once."""
+    return json_chunks({**evaluation_document(evaluation), **(extra or {})})
+
+
+class Streamed:
+    """A JSON value written in pieces where it stands: `chunks(depth)` gives its text, `depth`
+    being the nesting level of the line it starts on (indent=2: two spaces a level)."""
+
+    def __init__(self, chunks: Callable[[int], Iterator[str]]) -> None:
+        self.chunks = chunks
+
+
+def json_chunks(document: Any) -> Iterator[str]:
+    """dumps(document, indent=2) in pieces, each `Streamed` value written where it stands.
+
+    The rest is encoded in one go, a marker in place of each streamed value; the markers are
+    random, so no text from outside can forge one.
+    """
+    marker = f"@@{secrets.token_hex(16)}@@"
+    streamed: list[Streamed] = []
+
+    def mark(value: object) -> str:
+        if not isinstance(value, Streamed):
+            raise TypeError(f"{type(value).__name__} is not JSON")
+        streamed.append(value)
+        return f"{marker}{len(streamed) - 1}"
+
+    text = dumps(document, indent=2, default=mark)
     at = 0
     while True:
         found = text.find(f'"{marker}', at)
@@ -132,36 +155,36 @@ def evaluation_json(evaluation: Evaluation, extra: dict[str, Any] | None = None)
             return
         end = text.index('"', found + 1)
         yield text[at:found]
-        yield from streams[text[found + 1 + len(marker) : end]]()
+        line = text[text.rfind("\n", 0, found) + 1 : found]
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        yield from streamed[int(text[found + 1 + len(marker) : end])].chunks(depth)
         at = end + 1
-
-
-# Each streamed member sits at depth 1 of the document: its items at depth 2 (4 spaces).
-_ITEM = "\n    "
-
-
-def _body_json(errors: Sequence[RegistryError]) -> Iterator[str]:
-    seen: dict[bytes, str] = {}
-    block = ['{\n    "errors": [']
-    sep = "\n      "
-    for error in errors:
-        raw = error.to_json()
-        item = seen.get(raw)
-        if item is None:
-            item = dumps(json.loads(raw), indent=2).replace("\n", "\n      ")
-            seen = _bounded(seen)
-            seen[raw] = item
-        block += (sep, item)
-        sep = ",\n      "
-        if len(block) > _BLOCK:
-            yield "".join(block)
-            block = []
-    block.append("\n    ]\n  }")
-    yield "".join(block)
 
 
 # Pieces joined before they are written: one write per few thousand items.
 _BLOCK = 8192
+
+
+def _body_json(errors: Sequence[RegistryError], depth: int) -> Iterator[str]:
+    """{"errors": [...]} as dumps writes it at `depth`."""
+    inner, items = "\n" + "  " * (depth + 1), "\n" + "  " * (depth + 2)
+    seen: dict[bytes, str] = {}
+    block = ["{", inner, '"errors": [']
+    sep = items
+    for error in errors:
+        raw = error.to_json()
+        item = seen.get(raw)
+        if item is None:
+            item = dumps(json.loads(raw), indent=2).replace("\n", items)
+            seen = _bounded(seen)
+            seen[raw] = item
+        block += (sep, item)
+        sep = "," + items
+        if len(block) > _BLOCK:
+            yield "".join(block)
+            block = []
+    block += (inner, "]", "\n" + "  " * depth, "}")
+    yield "".join(block)
 
 
 def _body_text_json(response: PushResponse) -> Iterator[str]:
@@ -187,14 +210,15 @@ def _body_text_json(response: PushResponse) -> Iterator[str]:
     yield "".join(block)
 
 
-def _descriptors_json(evaluation: Evaluation) -> Iterator[str]:
+def _descriptors_json(evaluation: Evaluation, depth: int) -> Iterator[str]:
     kinds = evaluation.kinds
     if not kinds:
         yield "[]"
         return
+    items = "\n" + "  " * (depth + 1)
     texts: dict[tuple, tuple[str, str]] = {}
     block = ["["]
-    sep = _ITEM
+    sep = items
     checks_of = evaluation.checks
     for position, prepared in enumerate(evaluation.prepared.descriptors):
         d = prepared.descriptor
@@ -203,22 +227,22 @@ def _descriptors_json(evaluation: Evaluation) -> Iterator[str]:
         key = (d.role, d.media_type, d.digest, d.size, d.urls, kinds[position], checks)
         parts = texts.get(key)
         if parts is None:
-            parts = _split_at_index(descriptor_dict(evaluation.descriptor(position)))
+            parts = _split_at_index(descriptor_dict(evaluation.descriptor(position)), items)
             texts = _bounded(texts)
             texts[key] = parts
         block += (sep, parts[0], str(d.index), parts[1])
-        sep = "," + _ITEM
+        sep = "," + items
         if len(block) > _BLOCK:
             yield "".join(block)
             block = []
-    block.append("\n  ]")
+    block.append("\n" + "  " * depth + "]")
     yield "".join(block)
 
 
-def _split_at_index(item: dict[str, Any]) -> tuple[str, str]:
-    """The item's JSON at depth 2 around its `index` value."""
-    text = _descriptor_text(item).replace("\n", _ITEM)
-    head = '{\n      "role": ' + dumps(item["role"]) + ',\n      "index": '
+def _split_at_index(item: dict[str, Any], newline: str) -> tuple[str, str]:
+    """The item's JSON, each line break followed by `newline`'s indent, around its index."""
+    text = _descriptor_text(item).replace("\n", newline)
+    head = "{" + newline + '  "role": ' + dumps(item["role"]) + "," + newline + '  "index": '
     number = str(item["index"])
     assert text.startswith(head + number + ",")
     return head, text[len(head) + len(number) :]
