@@ -219,7 +219,7 @@ def _build(go: str, source: Path, out: Path) -> None:
 
 
 def regenerate() -> None:
-    toolchains = {"go1.19.8": _go("GO119", "/usr/lib/go-1.19/bin/go"), "go1.25.5": _go("GO125")}
+    toolchains = {"go1.19.8": _go("GO119"), "go1.25.5": _go("GO125")}
     with tempfile.TemporaryDirectory() as tmp:
         dumps, oracles = {}, {}
         for label, go in toolchains.items():
