@@ -1,9 +1,10 @@
-"""Engine speed: re-evaluating a changed policy, cold evaluation, lint of long patterns, and
-`check` start-up.
+"""Engine speed: re-evaluating a changed policy, cold evaluation, lint of long patterns,
+`check` start-up, and hostile input (many patterns, huge manifests, a huge host).
 
-    python3 benchmarks/bench_engine.py
+    python3 benchmarks/bench_engine.py [--hostile]
 
-Prints figures; it asserts nothing (timing goals are not tests).
+Prints figures; it asserts nothing (timing goals are not tests). `--hostile` runs only the
+hostile-input figures: each is one `foreign-explorer` process, timed with its peak memory.
 """
 
 from __future__ import annotations
@@ -143,12 +144,122 @@ def _report_long_patterns() -> None:
             )
 
 
+# Hostile input, each run as the CLI runs it: wall time and the process's peak memory.
+DOCKER = "application/vnd.docker.distribution.manifest.v2+json"
+FOREIGN = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+OCI = "application/vnd.oci.image.manifest.v1+json"
+LAYER_DIGEST = "sha256:" + "b" * 64
+
+
+def _hosts_config(count: int) -> str:
+    head = "version: 0.1\nvalidation:\n  manifests:\n    urls:\n      allow:\n"
+    return head + "".join(f"      - '^https://h{i}\\.example/'\n" for i in range(count))
+
+
+def _empty_layers(count: int) -> str:
+    layers = ",".join(["{}"] * count)
+    return f'{{"schemaVersion":2,"mediaType":"{DOCKER}","layers":[{layers}]}}'
+
+
+def _one_layer(urls: list[str]) -> str:
+    layer = {"mediaType": FOREIGN, "digest": LAYER_DIGEST, "size": 1, "urls": urls}
+    config = {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1}
+    config["digest"] = "sha256:" + "a" * 64
+    doc = {"schemaVersion": 2, "mediaType": DOCKER, "config": config, "layers": [layer]}
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def _oci_layout(tmp: str, manifest: str) -> str:
+    """An OCI image layout holding one manifest, tagged latest."""
+    root = os.path.join(tmp, "layout")
+    blobs = os.path.join(root, "blobs", "sha256")
+    os.makedirs(blobs)
+    data = manifest.encode()
+    digest = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(blobs, digest), "wb") as out:
+        out.write(data)
+    with open(os.path.join(root, "oci-layout"), "w", encoding="utf-8") as out:
+        out.write('{"imageLayoutVersion":"1.0.0"}')
+    entry = {"mediaType": OCI, "digest": f"sha256:{digest}", "size": len(data)}
+    entry["annotations"] = {"org.opencontainers.image.ref.name": "latest"}
+    with open(os.path.join(root, "index.json"), "w", encoding="utf-8") as out:
+        json.dump({"schemaVersion": 2, "manifests": [entry]}, out)
+    return root
+
+
+def _run_measured(args: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak MB, exit status) of one foreign-explorer process, output discarded."""
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foreign_explorer", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - began, usage.ru_maxrss / 1024, process.returncode
+
+
+def _report_hostile() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def write(name: str, text: str) -> str:
+            path = os.path.join(tmp, name)
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(text)
+            return path
+
+        runs = [
+            ("check --sample, 8,000 allow patterns", "a second or two", "--sample", 8000),
+            ("check --sample, 50,000 allow patterns (1.8 MB)", "bounded", "--sample", 50000),
+        ]
+        for label, goal, flag, count in runs:
+            config = write(f"hosts{count}.yml", _hosts_config(count))
+            _print_run(label, goal, ["check", flag, "--config", config])
+        merged = write("merge.yml", _hosts_config(8000))
+        config = write("hosts8000.yml", _hosts_config(8000))
+        _print_run(
+            "export --merge-into, 8,000 allow patterns",
+            "",
+            ["export", "--config", config, "--merge-into", merged, "--deny", "evil"],
+        )
+        for count, goal in ((50_000, "under 1 s"), (1_398_000, "~15 s, ~1 GB")):
+            manifest = write(f"layers{count}.json", _empty_layers(count))
+            size = os.path.getsize(manifest) / (1 << 20)
+            for fmt in ("json", "text"):
+                label = f"check --format {fmt}, {count:,} layers ({size:.1f} MiB)"
+                _print_run(label, goal, ["check", "--file", manifest, "--format", fmt])
+        layout = _oci_layout(tmp, _empty_layers(1_398_000).replace(DOCKER, OCI))
+        for fmt in ("json", "text"):
+            label = f"check oci:PATH --format {fmt}, 1,398,000 layers (fetched path)"
+            _print_run(label, "~15 s, ~1 GB", ["check", f"oci:{layout}:latest", "--format", fmt])
+        urls = write("urls.json", _one_layer([f"https://h{i}.e/" for i in range(200_000)]))
+        for fmt in ("json", "text"):
+            label = f"check --format {fmt}, 200,000 URLs on one layer"
+            _print_run(label, "", ["check", "--file", urls, "--format", fmt, "--allow", "^h"])
+        host = write("host.json", _one_layer(["https://" + "a." * 1_500_000 + "/"]))
+        _print_run("suggest, a 3 MB host", "one line, bounded", ["suggest", "--file", host])
+
+
+def _print_run(label: str, goal: str, args: list[str]) -> None:
+    seconds, peak, status = _run_measured(args)
+    line = f"{label:<58} {seconds:8.2f} s  {peak:7.0f} MB peak  exit {status}"
+    print(line + (f"   (goal {goal})" if goal else ""), flush=True)
+
+
 def main() -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--startup-only", action="store_true", help="only the start-up figures")
-    if parser.parse_args().startup_only:
+    parser.add_argument(
+        "--hostile", action="store_true", help="time and peak memory of hostile inputs"
+    )
+    options = parser.parse_args()
+    if options.hostile:
+        _report_hostile()
+        return
+    if options.startup_only:
         _startup_figures()
         return
     profile = DISTRIBUTION_2_8
@@ -201,6 +312,8 @@ def _startup_figures() -> None:
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         # For comparison: this environment as it is, where our modules compile on every run.
         _report_startup(" [no .pyc]", None)
+
+    _report_hostile()
 
 
 if __name__ == "__main__":

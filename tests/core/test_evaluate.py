@@ -589,3 +589,25 @@ def test_evaluate_with_a_policy_of_another_profile_re_prepares():
 def test_prepared_url_count_counts_only_checked_urls():
     prepared = prepare(_mixed_manifest(), D28)
     assert prepared.url_count == 3
+
+
+# --- huge manifests: work per distinct descriptor, not per descriptor -----------------------------
+
+
+def test_layers_that_read_alike_are_prepared_once():
+    # A 4 MiB manifest can hold 1.4 million `{}` layers: they share what prepare settles.
+    layers = [_layer(mt.DOCKER_FOREIGN_LAYER, [URL])] * 500 + [_layer(mt.DOCKER_LAYER)] * 500
+    prepared = prepare(_docker(*layers), D28)
+    facts = {id(item._facts) for item in prepared.descriptors}
+    assert len(prepared.descriptors) == 1001
+    assert len(facts) == 3  # the config, the foreign layers, the other layers
+
+
+def test_descriptors_that_read_alike_share_their_verdict_parts():
+    layers = [_layer(mt.DOCKER_FOREIGN_LAYER, [URL, "https://evil.example/"])] * 300
+    evaluation = evaluate(prepare(_docker(*layers), D28), _policy(allow=(MCR,)))
+    verdicts = list(evaluation.iter_descriptors())[1:]
+    assert {v.verdict for v in verdicts} == {Verdict.INVALID_URL}
+    assert len({id(v.urls) for v in verdicts}) == 1
+    assert len({id(v.message) for v in verdicts}) == 1
+    assert [v.descriptor.index for v in verdicts] == list(range(300))

@@ -225,7 +225,9 @@ def test_unicode_names_follow_the_go_version():
     assert span(r"\p{greek}", "aλ", GO_3) == (1, 2)
     assert span(r"\pl", "1a", GO_3) == (1, 2)
     assert span(r"\p{upper case-let ter}", "aB", GO_3) == (1, 2)
-    assert span(r"\p{Canadian_Aboriginal}", "\u1401", GO_3) == (0, 1)
+    # ... but only by canonical names: a script whose Go name is not canonical is unreachable.
+    assert span(r"\p{Canadian_Aboriginal}", "\u1401", GO_2_8) == (0, 1)
+    assert error_of(r"\p{Canadian_Aboriginal}", GO_3).code == "invalid character class range"
 
 
 def test_go_1_25_special_property_names():
@@ -339,6 +341,52 @@ def test_pattern_set_falls_back_for_huge_programs():
     patterns = [compile_go(r"[\pL\pN]{1000}", GO_2_8), compile_go("z", GO_2_8)]
     pset = PatternSet(patterns)
     assert pset.matching("z") == [1]
+
+
+@pytest.mark.parametrize("limit", [0, 12, 40])
+@pytest.mark.parametrize("split", [None, 3, 7])
+def test_pattern_set_split_in_ranges_answers_like_one_search_per_pattern(monkeypatch, limit, split):
+    # Lists too large for one RE2 Set are cut into ranges, each searched as one joined regexp.
+    from foreign_explorer.core.goregex import matcher
+
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", limit)
+    texts = ["https://a.example/evil/123", "http://x", "", "zz", "HTTP://A.EXAMPLE/"]
+    regexes = [compile_go(p, GO_2_8) for p in [*_SET_PATTERNS, "", "^$", r"\d{3}", "z$", "(?i)a"]]
+    pset = PatternSet(regexes, split=split)
+    assert not pset.one_set
+    for text in texts:
+        expected = [i for i, rx in enumerate(regexes) if rx.matches(text)]
+        data = text.encode()
+        assert pset.matching(text) == expected
+        for lo, hi in [(0, len(regexes)), (0, 3), (3, len(regexes)), (2, 5), (7, 8)]:
+            inside = [i for i in expected if lo <= i < hi]
+            assert pset.first(data, lo, hi) == (inside[0] if inside else None)
+            assert pset.any(data, lo, hi) == bool(inside)
+
+
+def test_pattern_set_of_many_patterns_asks_few_questions_per_text(monkeypatch):
+    # "Which pattern is the first to match" costs a few searches per halving of the list.
+    from foreign_explorer.core.goregex import matcher
+
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 40)
+    calls = []
+    for count in (256, 1024):
+        regexes = [compile_go(rf"^https://h{i}\.example/", GO_2_8) for i in range(count)]
+        pset = PatternSet(regexes)
+        searches = 0
+        found = matcher._Range.found
+
+        def counting(node, data, found=found):
+            nonlocal searches
+            searches += 1
+            return found(node, data)
+
+        monkeypatch.setattr(matcher._Range, "found", counting)
+        assert pset.first(b"https://h77.example/x") == 77
+        assert not pset.any(b"https://nothing.example/")
+        monkeypatch.setattr(matcher._Range, "found", found)
+        calls.append(searches)
+    assert calls[1] <= calls[0] + 6  # four times the patterns: two more halvings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -816,3 +864,42 @@ def test_compile_cache_returns_the_same_object_and_never_caches_failures():
     for _ in range(2):
         with pytest.raises(GoRegexpError):
             compile_go("(?=a)", GO_2_8)
+
+
+def test_pattern_set_answers_when_re2_refuses_its_sets_and_joined_regexps(monkeypatch):
+    # RE2 failures (a Set it will not compile, a joined regexp over its memory budget) never
+    # surface: the range is split down to single patterns, each already compiled alone.
+    import re2
+
+    from foreign_explorer.core.goregex import matcher
+
+    def refuse(*args, **kwargs):
+        raise re2.error("out of memory")
+
+    regexes = [compile_go(p, GO_2_8) for p in [*_SET_PATTERNS, "", "z$", r"\d{3}"]]
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 12)
+    monkeypatch.setattr(re2.Set, "Compile", refuse)
+    monkeypatch.setattr(matcher.re2, "compile", refuse)
+    pset = PatternSet(regexes, split=3)
+    for text in ["https://mcr.microsoft.com/evil/123", "z", "HTTPS://MCR.x/"]:
+        expected = [i for i, rx in enumerate(regexes) if rx.matches(text)]
+        assert pset.matching(text) == expected
+        assert pset.first(text.encode(), 3) == next((i for i in expected if i >= 3), None)
+
+
+def test_pattern_set_uses_each_lists_joined_expression_as_its_range(monkeypatch):
+    # The policy compiles `(?:p1)|(?:p2)|...` as the registry does; the set reuses it.
+    from foreign_explorer.core.goregex import matcher
+
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 12)
+    allow = [compile_go(p, GO_2_8) for p in (*_SET_PATTERNS, "z$")]
+    deny = [compile_go(p, GO_2_8) for p in ("evil", r"\d{3}", "^$")]
+    joined = [compile_go("|".join(f"(?:{r.pattern})" for r in rs), GO_2_8) for rs in (allow, deny)]
+    pset = PatternSet([*allow, *deny], split=len(allow), joined=joined)
+    assert pset._root.children[0]._regex is joined[0]._regex._regexp
+    for text in ["https://mcr.microsoft.com/evil/123", "z", "", "HTTPS://MCR.x/"]:
+        data = text.encode()
+        matching = [i for i, rx in enumerate([*allow, *deny]) if rx.matches(text)]
+        assert pset.any(data, 0, len(allow)) == any(i < len(allow) for i in matching)
+        assert pset.any(data, len(allow)) == any(i >= len(allow) for i in matching)
+        assert pset.matching(text) == matching

@@ -672,18 +672,24 @@ def _lint_work(monkeypatch, source: PolicySource, urls=(SAMPLE,)) -> Work:
     from foreign_explorer.core.lint import probes, run
 
     work = Work()
-    judge, drafts = run.judge_url, probes._drafts
+    judge, passes, drafts = run.judge_url, run.url_passes, probes._drafts
 
     def counting_judge(url, policy):
         work.judged += 1
         work.longest = max(work.longest, len(url))
         return judge(url, policy)
 
+    def counting_passes(url, policy):
+        work.judged += 1
+        work.longest = max(work.longest, len(url))
+        return passes(url, policy)
+
     def counting_drafts(*args, **kwargs):
         work.steps += 1
         return drafts(*args, **kwargs)
 
     monkeypatch.setattr(run, "judge_url", counting_judge)
+    monkeypatch.setattr(run, "url_passes", counting_passes)
     monkeypatch.setattr(probes, "_drafts", counting_drafts)
     lint_policy(compile_policy(source, P28), urls, other=compile_policy(source, P3))
     monkeypatch.undo()
@@ -721,6 +727,49 @@ def test_lint_judges_a_bounded_number_of_urls_however_many_are_loaded(monkeypatc
         urls = tuple(f"https://other{i}.example/x/{i}" for i in range(count))
         found.append(_lint_work(monkeypatch, source, urls).judged)
     assert found[0] == found[1]
+
+
+# --- many patterns: lint's work grows with the patterns, not with their square ------------------
+
+
+def _hosts_policy(count: int) -> PolicySource:
+    return PolicySource(allow=tuple(rf"^https://h{i}\.example/" for i in range(count)))
+
+
+def _searches_to_lint(monkeypatch, source: PolicySource) -> int:
+    """RE2 searches one lint run makes (both profiles' policies, a loaded URL per pattern)."""
+    from foreign_explorer.core.goregex import matcher
+
+    count = 0
+    found, leaf_hits, search = matcher._Range.found, matcher._Range.leaf_hits, GoRegexp.search
+
+    def counting(real):
+        def call(*args, **kwargs):
+            nonlocal count
+            count += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    # Small RE2 Sets, so that a few hundred patterns already take the large-list path.
+    monkeypatch.setattr(matcher, "_SET_PROGRAM_LIMIT", 200)
+    monkeypatch.setattr(matcher._Range, "found", counting(found))
+    monkeypatch.setattr(matcher._Range, "leaf_hits", counting(leaf_hits))
+    monkeypatch.setattr(GoRegexp, "search", counting(search))
+    urls = [f"https://h{i}.example/x" for i in range(0, len(source.allow), 7)]
+    L._results.clear()  # a cached lint would search nothing
+    lint_policy(compile_policy(source, P28), urls, other=compile_policy(source, P3))
+    monkeypatch.undo()
+    return count
+
+
+def test_lint_searches_grow_linearly_with_the_number_of_patterns(monkeypatch) -> None:
+    # Every rule probes every pattern: each probe must cost a few searches whatever the list
+    # holds (was: one search per pattern per probe, so 8,000 patterns never finished).
+    small = _searches_to_lint(monkeypatch, _hosts_policy(300))
+    large = _searches_to_lint(monkeypatch, _hosts_policy(600))
+    assert small > 300
+    assert large <= 2.4 * small
 
 
 # --- the assumption behind the fast cross-profile check -----------------------------------------

@@ -239,3 +239,30 @@ def test_a_pattern_the_lint_warns_about_is_withdrawn(monkeypatch) -> None:
     assert [url for url, _ in suggestion.unfixable] == [SAMPLE]
     assert "unescaped `.`" in suggestion.unfixable[0][1]
     assert not suggestion.verified
+
+
+def test_a_host_longer_than_any_dns_name_gets_no_pattern_and_costs_no_compile(
+    monkeypatch,
+) -> None:
+    # A 3 MB host made RE2 refuse the suggestion's Set after a long parse ("internal error").
+    from foreign_explorer.core import policy
+
+    compiled: list[str] = []
+    real = policy.compile_go
+    monkeypatch.setattr(
+        policy, "compile_go", lambda pattern, go: compiled.append(pattern) or real(pattern, go)
+    )
+    long_url = "https://" + "a." * 5000 + "/x"
+    result = suggest([long_url, "https://mcr.microsoft.com/x"], DISTRIBUTION_2_8)
+    assert result.patterns == (r"^https://mcr\.microsoft\.com/",)
+    assert result.unfixable == (
+        (long_url, "its host is 10000 characters long: no DNS name is longer than 253"),
+    )
+    assert max(map(len, compiled)) < 100
+
+
+def test_a_host_of_253_characters_still_gets_its_pattern() -> None:
+    host = ".".join(["a" * 63] * 3 + ["b" * 61])
+    assert len(host) == 253
+    result = suggest([f"https://{host}/x"], DISTRIBUTION_2_8)
+    assert result.verified

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from foreign_explorer.commands.status import (
     EXIT_STARTUP,
     EXIT_USAGE,
 )
-from foreign_explorer.console import Style, emit, error
+from foreign_explorer.console import Style, emit, error, safe_text
 from foreign_explorer.core.boundedread import read_bounded
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.evaluate import (
@@ -50,8 +51,10 @@ from foreign_explorer.core.policy import (
 )
 from foreign_explorer.core.profiles import Profile, get_profile
 from foreign_explorer.core.report import (
-    evaluation_dict,
+    evaluation_document,
+    evaluation_json,
     indexes_line,
+    json_chunks,
     manifest_invalid_dict,
     not_a_manifest_dict,
     not_a_manifest_lines,
@@ -59,7 +62,6 @@ from foreign_explorer.core.report import (
     startup_error_dict,
     warnings_list,
 )
-from foreign_explorer.core.response import PushResponse
 from foreign_explorer.core.units import iec_size, short_digest
 from foreign_explorer.core.visible import dumps, visible
 
@@ -129,10 +131,13 @@ def _descriptor_lines(verdict: DescriptorVerdict, style: Style) -> list[str]:
     return lines
 
 
-def _wrap(text: str, indent: str) -> list[str]:
+@lru_cache(maxsize=4096)  # descriptors that read alike share their messages
+def _wrap(text: str, indent: str) -> tuple[str, ...]:
     import textwrap
 
-    return textwrap.wrap(text, width=80, initial_indent=indent, subsequent_indent=indent + "  ")
+    return tuple(
+        textwrap.wrap(text, width=80, initial_indent=indent, subsequent_indent=indent + "  ")
+    )
 
 
 def warning_lines(warnings: Sequence[LintWarning], style: Style) -> list[str]:
@@ -169,18 +174,48 @@ def render_head(policy: Policy) -> list[str]:
 
 
 def render_text(evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()) -> str:
+    return "".join(text_blocks(evaluation, style, warnings))
+
+
+def text_blocks(
+    evaluation: Evaluation, style: Style, warnings: Sequence[LintWarning] = ()
+) -> Iterator[str]:
+    """render_text() in blocks of lines, made as they are written (a million layers)."""
     lines = [*render_head(evaluation.policy), *warning_lines(warnings, style)]
-    for verdict in evaluation.descriptors:
-        lines.extend(_descriptor_lines(verdict, style))
-    lines.extend(_response_lines(evaluation.response, evaluation.summary, style))
-    return "\n".join(lines)
-
-
-def _response_lines(response: PushResponse, summary: str, style: Style) -> list[str]:
+    # Descriptors that read alike (all but the index) share their lines but the label.
+    shown: dict[tuple, tuple[str, str, list[str]]] = {}
+    kinds, checks_of = evaluation.kinds, evaluation.checks
+    for position, prepared in enumerate(evaluation.prepared.descriptors):
+        d = prepared.descriptor
+        key = (d.role, d.media_type, d.digest, d.size, d.urls, kinds[position], checks_of(position))
+        parts = shown.get(key)
+        if parts is None:
+            if len(shown) >= 4096:
+                shown.clear()
+            head, *rest = _descriptor_lines(evaluation.descriptor(position), style)
+            start = head.index(d.label)
+            parts = shown[key] = (head[:start], head[start + max(len(d.label), 8) :], rest)
+        lines.append(f"{parts[0]}{d.label:<8}{parts[1]}")
+        lines.extend(parts[2])
+        if len(lines) > 8192:
+            lines.append("")
+            yield "\n".join(lines)
+            lines = []
+    response = evaluation.response
     if response.accepted:
-        return [style(f"push → {response.status_line}", "1;32")]
-    head = style(f"push → {response.status_line}: {summary}", "1;31")
-    return [head, visible(response.body.decode("utf-8", "replace").rstrip("\n"))]
+        lines.append(style(f"push → {response.status_line}", "1;32"))
+        yield "\n".join(lines)
+        return
+    lines += (style(f"push → {response.status_line}: {evaluation.summary}", "1;31"), "")
+    yield "\n".join(lines)
+    # The body on one line, a piece at a time (it can be hundreds of MB).
+    block: list[bytes] = []
+    for piece in response.body_pieces():
+        block.append(piece)
+        if len(block) > 8192:
+            yield visible(b"".join(block).decode("utf-8", "replace"))
+            block = []
+    yield visible(b"".join(block).decode("utf-8", "replace").rstrip("\n"))
 
 
 def _invalid_manifest(error: ManifestInvalid, source: PolicySource, profile: Profile) -> dict:
@@ -272,13 +307,26 @@ def run_check(args: argparse.Namespace) -> int:
     evaluation = evaluate_manifest(manifest, policy)
     # Warnings never change the exit status: the push result does.
     warnings = lint_policy(policy, checked_urls([manifest], profile))
+    # Written as made: a manifest of a million layers gives a gigabyte of JSON.
     if args.format == "json":
-        document = evaluation_dict(evaluation)
-        document["warnings"] = warnings_list(warnings)
-        emit(dumps(document, indent=2), out)
+        blocks = evaluation_json(evaluation, {"warnings": warnings_list(warnings)})
+        _write_lines([blocks], out, colour=False)
     else:
-        emit(render_text(evaluation, style, warnings), out, style=style)
+        _write_lines([text_blocks(evaluation, style, warnings)], out, colour=style.enabled)
     return EXIT_ACCEPTED if evaluation.accepted else EXIT_REJECTED
+
+
+# Every ASCII control but the newline: a block of printable ASCII and newlines is written as is.
+_CONTROLS = bytes(code for code in range(0x20) if code != 0x0A) + b"\x7f"
+
+
+def _safe_block(block: str, colour: bool) -> str:
+    """safe_text(block), without its line-by-line walk when nothing in the block needs it."""
+    if not colour and block.isascii():
+        data = block.encode("ascii")
+        if len(data.translate(None, _CONTROLS)) == len(data):
+            return block
+    return safe_text(block, colour)
 
 
 def _startup_failure(
@@ -331,7 +379,7 @@ def _check_fetched(
 ) -> int:
     """Judge a fetched image, or each image child of a fetched index."""
     out = sys.stdout
-    results: list[tuple[dict[str, Any], str, bool]] = []
+    results: list[tuple[dict[str, Any], str | Evaluation, bool]] = []
     manifests: list[Manifest] = []
     for image, _parent in images:
         try:
@@ -347,8 +395,9 @@ def _check_fetched(
         else:
             manifests.append(manifest)
             evaluation = evaluate_manifest(manifest, policy)
-            document = evaluation_dict(evaluation)
-            text = render_text(evaluation, style)
+            # Both written as made, later: a fetched manifest can hold a million layers.
+            document = evaluation_document(evaluation)
+            text = evaluation
             accepted = evaluation.accepted
         document["source"] = image.source.to_dict()
         results.append((document, text, accepted))
@@ -372,18 +421,28 @@ def _check_fetched(
                 ],
             }
         payload["warnings"] = warnings_list(warnings)
-        emit(dumps(payload, indent=2), out)
+        _write_lines([json_chunks(payload)], out, colour=False)
         return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED
-    lines = warning_lines(warnings, style)
+    lines: list[str | Iterator[str]] = [*warning_lines(warnings, style)]
     for document, text, _ in results:
         src = document["source"]
         head = f"== {src.get('reference')}"
         if src.get("platform"):
             head += f"  [{src['platform']}]"
-        lines += [style(head, "1"), text]
+        lines += [style(head, "1"), text if isinstance(text, str) else text_blocks(text, style)]
     if from_index:
         rejected = sum(1 for _, _, ok in results if not ok)
         verdict = "yes" if all_accepted else f"no ({rejected} of {len(results)} rejected)"
         lines.append(style(f"mirrors cleanly: {verdict}", "1;32" if all_accepted else "1;31"))
-    emit("\n".join(lines), out, style=style)
+    _write_lines(lines, out, colour=style.enabled)
     return EXIT_ACCEPTED if all_accepted else EXIT_REJECTED
+
+
+def _write_lines(lines: Sequence[str | Iterator[str]], out: Any, *, colour: bool) -> None:
+    """emit("\\n".join(lines)), each line given whole or as blocks written as they are made."""
+    for number, line in enumerate(lines):
+        if number:
+            out.write("\n")
+        for block in [line] if isinstance(line, str) else line:
+            out.write(_safe_block(block, colour))
+    out.write("\n")

@@ -11,7 +11,7 @@ MANIFEST_BLOB_UNKNOWN, as it does on a registry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -75,23 +75,63 @@ class PreparedUrl:
     data: bytes = b""
 
 
-@dataclass(frozen=True)
-class PreparedDescriptor:
-    """One descriptor with what the registry checks for it, settled before any pattern runs."""
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What `prepare` settles for a descriptor, shared by descriptors that read alike (same
+    media type, digest and URLs): a manifest of a million identical layers holds one."""
 
-    descriptor: Descriptor
     checks: tuple[Check, ...]
     urls: tuple[PreparedUrl, ...]
-    # go-digest's error, when the registry validates this descriptor's digest and it fails.
     digest_error: str | None
-    # What the registry answers for this descriptor, by verdict (computed once per image).
-    errors: dict[Verdict, tuple[RegistryError, ...]]
-    # The blob (or child manifest) is known not to be in the repository.
-    absent: bool = False
+    errors: Mapping[Verdict, tuple[RegistryError, ...]]
+    absent: bool
+
+
+class PreparedDescriptor:
+    """One descriptor and what the registry does with it, whatever the policy."""
+
+    __slots__ = ("_facts", "descriptor")
+
+    def __init__(self, descriptor: Descriptor, facts: _Facts) -> None:
+        self.descriptor = descriptor
+        self._facts = facts
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return self._facts.checks
+
+    @property
+    def urls(self) -> tuple[PreparedUrl, ...]:
+        return self._facts.urls
+
+    @property
+    def digest_error(self) -> str | None:
+        """go-digest's error, when the registry validates this digest and it fails."""
+        return self._facts.digest_error
+
+    @property
+    def errors(self) -> Mapping[Verdict, tuple[RegistryError, ...]]:
+        """What the registry answers for this descriptor, by verdict."""
+        return self._facts.errors
+
+    @property
+    def absent(self) -> bool:
+        """The blob (or child manifest) is known not to be in the repository."""
+        return self._facts.absent
 
     @property
     def url_checked(self) -> bool:
-        return Check.URLS in self.checks
+        return Check.URLS in self._facts.checks
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PreparedDescriptor):
+            return NotImplemented
+        return self.descriptor == other.descriptor and self._facts == other._facts
+
+    __hash__ = None  # type: ignore[assignment]  # a Descriptor holds a dict: not hashable
+
+    def __repr__(self) -> str:
+        return f"PreparedDescriptor({self.descriptor!r}, {self._facts!r})"
 
 
 @dataclass(frozen=True)
@@ -133,7 +173,7 @@ class PreparedManifest:
         return _plan(self.descriptors)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UrlVerdict:
     """One URL under a policy: passes or not, why, and which pattern decided."""
 
@@ -147,7 +187,7 @@ class UrlVerdict:
     span: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DescriptorVerdict:
     """One descriptor under a policy: its verdict, its URLs and its part of the answer."""
 
@@ -192,13 +232,19 @@ class Evaluation:
 
     @cached_property
     def descriptors(self) -> tuple[DescriptorVerdict, ...]:
-        cache: dict[str, UrlVerdict] = {}
-        return tuple(
-            _descriptor_verdict(d, kind, self.policy, cache, _checks_now(self, position))
-            for position, (d, kind) in enumerate(
-                zip(self.prepared.descriptors, self.kinds, strict=True)
-            )
-        )
+        return tuple(self.iter_descriptors())
+
+    def iter_descriptors(self) -> Iterator[DescriptorVerdict]:
+        """Each descriptor's verdict in order, built as asked for and not kept (a manifest of a
+        million layers is written out without holding a million verdicts)."""
+        if "descriptors" in self.__dict__:
+            yield from self.descriptors
+            return
+        maker = self._maker
+        for position, (d, kind) in enumerate(
+            zip(self.prepared.descriptors, self.kinds, strict=True)
+        ):
+            yield maker.verdict(d, kind, _checks_now(self, position))
 
     def descriptor(self, position: int) -> DescriptorVerdict:
         """One descriptor's verdict without building the others' (a screen shows one)."""
@@ -206,7 +252,11 @@ class Evaluation:
             return self.descriptors[position]
         prepared = self.prepared.descriptors[position]
         checks = _checks_now(self, position)
-        return _descriptor_verdict(prepared, self.kinds[position], self.policy, {}, checks)
+        return self._maker.verdict(prepared, self.kinds[position], checks)
+
+    @cached_property
+    def _maker(self) -> _VerdictMaker:
+        return _VerdictMaker(self.policy)
 
     def checks(self, position: int) -> tuple[Check, ...]:
         """What the registry checks for one descriptor under this policy (cheap)."""
@@ -300,21 +350,13 @@ def prepare(
     """
     refusal = manifest.refusal(profile)
     prepared = []
+    shared: dict[tuple[str, str, tuple[str, ...] | None], _Facts] = {}
     for descriptor in manifest.descriptors:
-        checks = () if refusal is not None else registry_checks(descriptor, manifest.kind, profile)
-        urls = tuple(prepare_url(u, profile.go) for u in descriptor.urls or ())
-        digest_error = _digest_error(descriptor, checks, profile) if checks else None
-        absent = present is not None and Check.BLOB in checks and descriptor.digest not in present
-        prepared.append(
-            PreparedDescriptor(
-                descriptor=descriptor,
-                checks=checks,
-                urls=urls,
-                digest_error=digest_error,
-                errors=_descriptor_errors(descriptor, digest_error, profile),
-                absent=absent,
-            )
-        )
+        key = (descriptor.media_type, descriptor.digest, descriptor.urls)
+        facts = shared.get(key)
+        if facts is None:
+            facts = shared[key] = _facts(descriptor, manifest.kind, profile, refusal, present)
+        prepared.append(PreparedDescriptor(descriptor, facts))
     result = PreparedManifest(
         manifest,
         profile,
@@ -325,6 +367,24 @@ def prepare(
     )
     result.plan  # noqa: B018 -- built here, so that evaluate() only runs the patterns
     return result
+
+
+def _facts(
+    descriptor: Descriptor,
+    kind: Kind,
+    profile: Profile,
+    refusal: Refusal | None,
+    present: frozenset[str] | None,
+) -> _Facts:
+    checks = () if refusal is not None else registry_checks(descriptor, kind, profile)
+    digest_error = _digest_error(descriptor, checks, profile) if checks else None
+    return _Facts(
+        checks=checks,
+        urls=tuple(prepare_url(u, profile.go) for u in descriptor.urls or ()),
+        digest_error=digest_error,
+        errors=_descriptor_errors(descriptor, digest_error, profile),
+        absent=present is not None and Check.BLOB in checks and descriptor.digest not in present,
+    )
 
 
 def _plan(descriptors: tuple[PreparedDescriptor, ...]) -> _Plan:
@@ -381,11 +441,12 @@ def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
         return UrlVerdict(prepared.url, False, prepared.reason, prepared.message or "")
     url = prepared.url
     allow, deny, matcher = policy.allow, policy.deny, policy.matcher
-    hits = matcher.matching_bytes(prepared.data) if matcher is not None else []
     split = policy.allow_count
-    allowed_by = span = None
+    allowed_by = span = denied_by = None
     if allow is not None:
-        if not hits or hits[0] >= split:
+        assert matcher is not None
+        allowed_by = matcher.first(prepared.data, 0, split)
+        if allowed_by is None:
             if allow.implicit:
                 message = (
                     "no allow pattern: with an empty allow and deny list the registry "
@@ -394,10 +455,12 @@ def _url_verdict(prepared: PreparedUrl, policy: Policy) -> UrlVerdict:
             else:
                 message = "no allow pattern matches"
             return UrlVerdict(url, False, Reason.NOT_ALLOWED, message)
-        allowed_by = hits[0]
         span = allow.patterns[allowed_by].search(url)
-    if deny is not None and hits and hits[-1] >= split:
-        index = next(h for h in hits if h >= split) - split
+    if deny is not None:
+        assert matcher is not None
+        denied_by = matcher.first(prepared.data, split)
+    if deny is not None and denied_by is not None:
+        index = denied_by - split
         message = f"denied by deny[{index}] {deny.patterns[index].pattern}"
         return UrlVerdict(url, False, Reason.DENIED, message, allowed_by, index, span)
     if allowed_by is not None:
@@ -440,35 +503,52 @@ def _descriptor_errors(
     return errors
 
 
-def _descriptor_verdict(
-    prepared: PreparedDescriptor,
-    kind: Verdict,
-    policy: Policy,
-    cache: dict[str, UrlVerdict],
-    checks: tuple[Check, ...],
-) -> DescriptorVerdict:
-    descriptor = prepared.descriptor
-    urls: list[UrlVerdict] = []
-    for item in prepared.urls:
-        verdict = cache.get(item.url)
-        if verdict is None:
-            verdict = cache[item.url] = _url_verdict(item, policy)
-        urls.append(verdict)
-    if kind is Verdict.OK:
-        message = _ok_message(checks)
-    elif kind is Verdict.MISSING_BLOB:
-        what = "child manifest" if descriptor.role is Role.CHILD else "blob"
-        message = f"{what} {descriptor.digest} is not in the repository"
-    elif kind is Verdict.INVALID_DIGEST:
-        message = f"digest {descriptor.digest!r}: {prepared.digest_error}"
-    elif kind is Verdict.MISSING_URL:
-        message = "foreign layer without urls: the registry requires at least one"
-    else:
-        bad = [u for u in urls if not u.ok]
-        count = f"{len(bad)} of {len(urls)} URLs" if len(urls) > 1 else "its URL"
-        message = f"{count} rejected: {bad[0].message}"
-    errors = () if kind is Verdict.OK else prepared.errors[kind]
-    return DescriptorVerdict(descriptor, checks, kind, tuple(urls), message, errors)
+class _VerdictMaker:
+    """Builds DescriptorVerdicts for one policy; descriptors that read alike (same facts, same
+    verdict) share their URL verdicts, message and errors."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.url_cache: dict[str, UrlVerdict] = {}
+        self.parts: dict[tuple[int, Verdict, tuple[Check, ...], Role], tuple] = {}
+
+    def verdict(
+        self, prepared: PreparedDescriptor, kind: Verdict, checks: tuple[Check, ...]
+    ) -> DescriptorVerdict:
+        descriptor = prepared.descriptor
+        # The facts live as long as the prepared manifest, so their id names them here.
+        key = (id(prepared._facts), kind, checks, descriptor.role)
+        parts = self.parts.get(key)
+        if parts is None:
+            parts = self.parts[key] = self._parts(prepared, kind, checks)
+        return DescriptorVerdict(descriptor, checks, kind, *parts)
+
+    def _parts(
+        self, prepared: PreparedDescriptor, kind: Verdict, checks: tuple[Check, ...]
+    ) -> tuple[tuple[UrlVerdict, ...], str, tuple[RegistryError, ...]]:
+        descriptor = prepared.descriptor
+        cache = self.url_cache
+        urls: list[UrlVerdict] = []
+        for item in prepared.urls:
+            verdict = cache.get(item.url)
+            if verdict is None:
+                verdict = cache[item.url] = _url_verdict(item, self.policy)
+            urls.append(verdict)
+        if kind is Verdict.OK:
+            message = _ok_message(checks)
+        elif kind is Verdict.MISSING_BLOB:
+            what = "child manifest" if descriptor.role is Role.CHILD else "blob"
+            message = f"{what} {descriptor.digest} is not in the repository"
+        elif kind is Verdict.INVALID_DIGEST:
+            message = f"digest {descriptor.digest!r}: {prepared.digest_error}"
+        elif kind is Verdict.MISSING_URL:
+            message = "foreign layer without urls: the registry requires at least one"
+        else:
+            bad = [u for u in urls if not u.ok]
+            count = f"{len(bad)} of {len(urls)} URLs" if len(urls) > 1 else "its URL"
+            message = f"{count} rejected: {bad[0].message}"
+        errors = () if kind is Verdict.OK else prepared.errors[kind]
+        return tuple(urls), message, errors
 
 
 def _failing_urls(plan: _Plan, policy: Policy) -> list[int]:
@@ -476,12 +556,17 @@ def _failing_urls(plan: _Plan, policy: Policy) -> list[int]:
     matcher, data = policy.matcher, plan.urls
     if matcher is None or not data:
         return []  # validation disabled: every well-formed URL passes
-    hits = matcher.match_many(data)
     has_allow, has_deny = policy.allow is not None, policy.deny is not None
+    split = policy.allow_count
+    if not matcher.one_set:
+        # Thousands of patterns: "does any allow (deny) pattern match" is one search each.
+        allowed = matcher.any_many(data, 0, split) if has_allow else [True] * len(data)
+        denied = matcher.any_many(data, split, len(matcher.patterns)) if has_deny else None
+        return [i for i, ok in enumerate(allowed) if not ok or (denied is not None and denied[i])]
+    hits = matcher.match_many(data)
     if has_allow and has_deny:
         # Allowed (some allow pattern matches) and not denied (no deny pattern matches):
         # allow indexes come first, so that is "some hit, and every hit below the split".
-        split = policy.allow_count
         return [i for i, h in enumerate(hits) if not h or max(h) >= split]
     if has_allow:
         return [i for i, h in enumerate(hits) if not h]
@@ -617,3 +702,17 @@ def evaluate_manifest(
 def judge_url(url: str, policy: Policy) -> UrlVerdict:
     """One URL alone, judged as the URL of a URL-checked layer is (section 2 of the reference)."""
     return _url_verdict(prepare_url(url, policy.profile.go), policy)
+
+
+def url_passes(url: str, policy: Policy) -> bool:
+    """judge_url(url, policy).ok, without finding which pattern decides (a search per list)."""
+    prepared = prepare_url(url, policy.profile.go)
+    if prepared.reason is not None:
+        return False
+    matcher = policy.matcher
+    if matcher is None:
+        return True  # validation disabled
+    split = policy.allow_count
+    if policy.allow is not None and not matcher.any(prepared.data, 0, split):
+        return False
+    return policy.deny is None or not matcher.any(prepared.data, split, len(matcher.patterns))

@@ -26,6 +26,7 @@ class UrlHead:
     head: str  # scheme://authority, exactly as in the URL
     path: str  # from the first `/` to the query or fragment ("" when there is none)
     after: str  # the character that ends the authority: "/", "?", "#" or "" (end)
+    host: str = ""
 
 
 def url_head(url: str) -> UrlHead | None:
@@ -37,7 +38,7 @@ def url_head(url: str) -> UrlHead | None:
     if rest.startswith("/"):
         stop = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
         path = rest[:stop]
-    return UrlHead(url[: parts.authority_end], path, rest[:1])
+    return UrlHead(url[: parts.authority_end], path, rest[:1], parts.host)
 
 
 def host_pattern(url: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from foreign_explorer.core import mediatypes as mt
@@ -125,7 +126,12 @@ class Platform:
         return f"{text} {self.os_version}" if self.os_version else text
 
 
-@dataclass(frozen=True)
+# The annotations of a descriptor without any: one shared, read-only empty mapping.
+NO_ANNOTATIONS: Mapping[str, str] = MappingProxyType({})
+
+
+# Slots: a 4 MiB manifest can hold 1.4 million descriptors.
+@dataclass(frozen=True, slots=True)
 class Descriptor:
     """One descriptor of a manifest (config, layer, index child), as decoded."""
 
@@ -137,7 +143,7 @@ class Descriptor:
     # None when the field is absent or null; () for an empty list. The registry treats both
     # as "no URLs", but the difference is worth showing.
     urls: tuple[str, ...] | None = None
-    annotations: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=lambda: NO_ANNOTATIONS)
     platform: Platform | None = None
 
     @property
@@ -385,17 +391,19 @@ def _reading(
 
 
 def _descriptor(role: Role, index: int, doc: Mapping[str, Any]) -> Descriptor:
-    urls = doc.get("urls")
-    platform_doc = doc.get("platform")
+    get = doc.get
+    urls = get("urls")
+    platform_doc = get("platform")
+    annotations = get("annotations")
     return Descriptor(
-        role=role,
-        index=index,
-        media_type=doc.get("mediaType") or "",
-        digest=doc.get("digest") or "",
-        size=int(doc.get("size") or 0),
-        urls=None if urls is None else tuple(urls),
-        annotations=dict(doc.get("annotations") or {}),
-        platform=_platform(platform_doc) if platform_doc else None,
+        role,
+        index,
+        get("mediaType") or "",
+        get("digest") or "",
+        int(get("size") or 0),
+        None if urls is None else tuple(urls),
+        dict(annotations) if annotations else NO_ANNOTATIONS,
+        _platform(platform_doc) if platform_doc else None,
     )
 
 

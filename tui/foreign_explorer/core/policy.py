@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from foreign_explorer.core.errors import ForeignExplorerError, InputError
@@ -214,13 +215,19 @@ def apply_environment(
 
 @dataclass(frozen=True)
 class PatternList:
-    """One compiled list: its patterns, and one RE2 set to match them all in one call."""
+    """One compiled list: its patterns, matched together (the policy's matcher does the work)."""
 
     name: str
     patterns: tuple[GoRegexp, ...]
-    matcher: PatternSet
     # True for the `^$` the registry installs when both lists are empty.
     implicit: bool = False
+    # The joined expression the registry compiles, `(?:p1)|(?:p2)|...`: held so that the
+    # same list compiled for another Go version reuses its parse (see goregex.compile_go).
+    joined: GoRegexp | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def matcher(self) -> PatternSet:
+        return PatternSet(self.patterns)
 
     def matching(self, text: str) -> list[int]:
         return self.matcher.matching(text)
@@ -234,7 +241,7 @@ class Policy:
     profile: Profile
     allow: PatternList | None
     deny: PatternList | None
-    # allow and deny patterns in one RE2 set: one call per URL answers both lists.
+    # allow then deny patterns, matched together: one call per URL answers both lists.
     matcher: PatternSet | None = None
 
     @property
@@ -279,7 +286,12 @@ def _with_matcher(policy: Policy) -> Policy:
         *(policy.allow.patterns if policy.allow else ()),
         *(policy.deny.patterns if policy.deny else ()),
     ]
-    return replace(policy, matcher=PatternSet(patterns) if patterns else None)
+    if not patterns:
+        return policy
+    # Each list's joined expression, compiled already, is that list's range of the set.
+    joined = [found.joined for found in (policy.allow, policy.deny) if found is not None]
+    matcher = PatternSet(patterns, split=policy.allow_count, joined=joined)
+    return replace(policy, matcher=matcher)
 
 
 def _compile_list(
@@ -295,9 +307,12 @@ def _compile_list(
         except GoRegexpError as exc:
             message = f"validation.manifests.urls.{name}: {exc.message}"
             raise PolicyStartupError(name, index, pattern, message) from None
+    if len(patterns) == 1 and "\\Q" not in patterns[0]:
+        # `(?:p)` parses to p's own tree: only a `\Q` running to the end can break it.
+        return PatternList(name=name, patterns=tuple(compiled), implicit=implicit)
     joined = "|".join(f"(?:{p})" for p in patterns)
     try:
-        compile_go(joined, profile.go)
+        joined_regexp = compile_go(joined, profile.go)
     except EngineLimitError:
         raise PolicyUnsupported(name, 0, patterns[0]) from None
     except GoRegexpError as exc:
@@ -306,9 +321,7 @@ def _compile_list(
         message = f"regexp: Compile({regexp_quote(joined)}): {exc.message}"
         pattern = patterns[culprit] if culprit is not None else None
         raise PolicyStartupError(name, culprit, pattern, message) from None
-    return PatternList(
-        name=name, patterns=tuple(compiled), matcher=PatternSet(compiled), implicit=implicit
-    )
+    return PatternList(name=name, patterns=tuple(compiled), implicit=implicit, joined=joined_regexp)
 
 
 def _first_unwrappable(patterns: Sequence[str], profile: Profile) -> int | None:

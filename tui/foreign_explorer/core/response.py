@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from foreign_explorer.core.gojson import go_marshal
 
@@ -34,6 +36,11 @@ class RegistryError:
         return MESSAGES[self.code]
 
     def to_json(self) -> bytes:
+        return self._json
+
+    @cached_property
+    def _json(self) -> bytes:
+        # Errors are shared by the descriptors that read alike: encoded once each.
         head = go_marshal({"code": self.code, "message": self.message})
         if self.detail_json is None:
             return head
@@ -81,8 +88,19 @@ class PushResponse:
             return "no response (connection closed)"
         return f"{self.status} {self.reason}"
 
-    @property
+    @cached_property
     def body(self) -> bytes:
+        """The response body, built once (a huge manifest's can be hundreds of MB)."""
+        return b"".join(self.body_pieces())
+
+    def body_pieces(self) -> Iterator[bytes]:
+        """The body in pieces that each start and end with an ASCII byte (so each decodes
+        alone exactly as within the whole), without building it."""
         if not self.errors or self.dropped is not None:
-            return b""
-        return b'{"errors":[' + b",".join(e.to_json() for e in self.errors) + b"]}\n"
+            return
+        yield b'{"errors":['
+        first = True
+        for error in self.errors:
+            yield error.to_json() if first else b"," + error.to_json()
+            first = False
+        yield b"]}\n"

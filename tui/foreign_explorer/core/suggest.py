@@ -31,6 +31,10 @@ __all__ = [
 ]
 
 
+# The longest DNS name, in characters (RFC 1035: 255 octets on the wire).
+_LONGEST_HOST = 253
+
+
 class SuggestError(InputError):
     """The suggestion cannot be made as asked (a path prefix some URL does not have)."""
 
@@ -95,7 +99,7 @@ def suggest(
         if prepared.reason is not None or head is None:
             unfixable.append((url, prepared.message or "not an http(s) URL"))
             continue
-        if why := _unsafe(url):
+        if why := _unsafe(url) or _too_long(head):
             unfixable.append((url, why))
             continue
         fixable.append(url)
@@ -139,6 +143,14 @@ USERINFO_REASON = (
     "would copy that credential into the registry's configuration, and the same text "
     "before `@` is how a URL names another host; no allow pattern is suggested for it"
 )
+
+
+def _too_long(head: UrlHead) -> str | None:
+    """Go parses such a host, but no DNS name is that long: nothing serves it, and pinning it
+    would cost a pattern as long as the host (one RE2 program per character)."""
+    if len(head.host) <= _LONGEST_HOST:
+        return None
+    return f"its host is {len(head.host)} characters long: no DNS name is longer than 253"
 
 
 def _unsafe(url: str) -> str | None:

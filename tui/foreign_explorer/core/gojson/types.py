@@ -179,6 +179,11 @@ class StructValue(Mapping[str, Any]):
     def __getitem__(self, key: str) -> Any:
         return self._values[self._type._exact[key]]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        # Mapping.get goes through __getitem__ and KeyError: a million descriptors call this.
+        at = self._type._exact.get(key)
+        return default if at is None else self._values[at]
+
     def __iter__(self) -> Iterator[str]:
         return (f.json_name for f in self._type.fields)
 

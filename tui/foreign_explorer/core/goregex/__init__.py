@@ -9,13 +9,12 @@ MatchString. This package answers both questions the way a given Go version woul
   that tree and of Go's node allocation, because those limits depend on both.
 * Matching runs on google-re2. The pattern RE2 sees is re-spelled from the parsed tokens so that
   every construct means in RE2 exactly what it meant to Go: every flag is spelled out on the atom
-  it governs, literals are hex escapes, groups never capture, and the Unicode class names that
-  only newer Go accepts are mapped to what RE2 knows.
+  it governs, groups never capture, and every class is spelled as the runes Go's tables give it.
 
-Offsets are Python character offsets. Known approximations: RE2's Unicode tables (15.0) stand in
-for Go's (13.0 before Go 1.21), so \\p classes and case folding can differ on characters Unicode
-added since; and the tree model takes \\p tables from RE2 and case-folding orbits from Python,
-which can only move the exact point where Go's size limits trigger on huge patterns.
+Offsets are Python character offsets. RE2's Unicode tables are newer than any Go's the profiles
+name, so no class reaches RE2 by name or under its case folding: \\p classes, `(?i)` literals and
+folded classes are spelled rune range by rune range from the Go version's own tables (Unicode
+13.0.0 before Go 1.21, 15.0.0 from then on; see unicode.py), which the tree model uses too.
 """
 
 from foreign_explorer.core.goregex.errors import (

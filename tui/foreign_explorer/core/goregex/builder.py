@@ -32,8 +32,12 @@ from foreign_explorer.core.goregex.syntax import (
     _merge_char_class,
     _min_fold,
     _Node,
+    _orbit,
     _simple_fold,
 )
+
+# The RE2 spelling of each ASCII literal outside (?i).
+_PLAIN = [_literal_text(r) for r in range(0x80)]
 
 
 class _TreeBuilder:
@@ -122,10 +126,20 @@ class _TreeBuilder:
             raise _Limit("nesting")
 
     def _calc_height(self, top: _Node) -> int:
-        assert self.height is not None
-        return _fill_bottom_up(
-            top, self.height, lambda n, c: 1 + max((c[sub] for sub in n.subs), default=0)
-        )
+        cache = self.height
+        assert cache is not None
+        # The usual case, a literal or a node whose children are known: no walk needed.
+        height = 1
+        for sub in top.subs:
+            known = cache.get(sub)
+            if known is None:
+                return _fill_bottom_up(
+                    top, cache, lambda n, c: 1 + max((c[sub] for sub in n.subs), default=0)
+                )
+            if known >= height:
+                height = known + 1
+        cache[top] = height
+        return height
 
     def _push(self, re: _Node) -> _Node | None:
         self.num_runes += len(re.runes)
@@ -141,14 +155,14 @@ class _TreeBuilder:
                 len(runes) == 4
                 and runes[0] == runes[1]
                 and runes[2] == runes[3]
-                and _simple_fold(runes[0]) == runes[2]
-                and _simple_fold(runes[2]) == runes[0]
+                and _simple_fold(runes[0], self.fold) == runes[2]
+                and _simple_fold(runes[2], self.fold) == runes[0]
             )
             or (
                 len(runes) == 2
                 and runes[0] + 1 == runes[1]
-                and _simple_fold(runes[0]) == runes[1]
-                and _simple_fold(runes[1]) == runes[0]
+                and _simple_fold(runes[0], self.fold) == runes[1]
+                and _simple_fold(runes[1], self.fold) == runes[0]
             )
         ):
             if self._maybe_concat(runes[0], self.flags | _FOLD):
@@ -178,11 +192,41 @@ class _TreeBuilder:
         return False
 
     def _literal(self, r: int) -> None:
-        re = self._new(_LITERAL)
-        re.flags = self.flags
-        re.runes = [_min_fold(r) if self.flags & _FOLD else r]
-        self._push(re)
-        self.out.atom(_literal_text(r, bool(self.flags & _FOLD)))
+        """Go's literal(r): newRegexp, push (whose maybeConcat merges the two literals below),
+        checkLimits; inlined, since every character of a pattern goes through it."""
+        flags = self.flags
+        free = self.free
+        if free:
+            re = free.pop()
+            re.reset()
+        else:
+            re = _Node()
+            self.num_regexp += 1
+        re.op = _LITERAL
+        re.flags = flags
+        folded = flags & _FOLD
+        re.runes = [_min_fold(r, self.fold) if folded else r]
+        self.num_runes += 1
+        stack = self.stack
+        if len(stack) >= 2:
+            re1, re2 = stack[-1], stack[-2]
+            if re1.op == _LITERAL and re2.op == _LITERAL and re1.flags & _FOLD == re2.flags & _FOLD:
+                re2.runes.extend(re1.runes)
+                stack.pop()
+                self._reuse(re1)
+        stack.append(re)
+        # checkLimits: a one-rune literal can only start the size or height bookkeeping.
+        if self.limits:
+            if self.num_runes > _MAX_RUNES:
+                raise _Limit("size")
+            if self.size is not None or self.num_regexp >= _MAX_SIZE // (self.repeats or 1):
+                self._check_size(re)
+        if self.num_regexp >= _MAX_HEIGHT:
+            self._check_height(re)
+        if folded:
+            self.out.atom(_literal_text(r, _orbit(r, self.fold)))
+        else:
+            self.out.atom(_PLAIN[r] if r < 0x80 else _literal_text(r))
 
     def _op(self, op: int) -> _Node | None:
         re = self._new(op)
@@ -339,7 +383,7 @@ class _TreeBuilder:
                         best = j
                 sub[start], sub[best] = sub[best], sub[start]
                 for j in range(start + 1, i):
-                    _merge_char_class(sub[start], sub[j])
+                    _merge_char_class(sub[start], sub[j], self.fold)
                     self._reuse(sub[j])
                 _clean_alt(sub[start])
                 out.append(sub[start])
@@ -399,7 +443,7 @@ class _TreeBuilder:
             if re1.op > re3.op:
                 re1, re3 = re3, re1
                 stack[n - 3] = re3
-            _merge_char_class(re3, re1)
+            _merge_char_class(re3, re1, self.fold)
             self._reuse(re1)
             stack.pop()
             return True

@@ -40,6 +40,7 @@ from foreign_explorer.core.goregex.syntax import (
     _Node,
     _repeat_is_valid,
 )
+from foreign_explorer.core.goregex.unicode import go_unicode
 from foreign_explorer.core.profiles import GoVersion
 
 # Go versions where the parser's behaviour changes.
@@ -52,6 +53,8 @@ class _Parser(_PatternReader):
         self.p = pattern
         self.n = len(pattern)
         self.go = go
+        # This Go's unicode.SimpleFold: case folding follows its Unicode tables.
+        self.fold = go_unicode(go).simple_fold
         self.limits = go >= _GO_SIZE_LIMITS
         self.flags = _PERL
         self.stack: list[_Node] = []

@@ -13,7 +13,7 @@ from foreign_explorer.core.goregex.errors import (
     ERR_UTF8,
     _ParseError,
 )
-from foreign_explorer.core.goregex.spelling import _complement, _hex, _table_items, _table_ranges
+from foreign_explorer.core.goregex.spelling import _class_text, _complement
 from foreign_explorer.core.goregex.syntax import (
     _BOT,
     _CHAR_CLASS,
@@ -30,7 +30,7 @@ from foreign_explorer.core.goregex.syntax import (
     _clean_class,
     _folded_clean,
 )
-from foreign_explorer.core.goregex.unicode import _MAX_RUNE, _unicode_table
+from foreign_explorer.core.goregex.unicode import _MAX_RUNE, GoTable, unicode_class
 
 
 def _is_surrogate(ch: str) -> bool:
@@ -107,16 +107,17 @@ class _PatternReader(_TreeBuilder):
         re = self._new(_CHAR_CLASS)
         re.flags = self.flags
         if i + 1 < n and p[i + 1] in "pP":
-            runes, items, after = self._unicode_class(i)
+            runes: list[int] = []
+            after = self._unicode_class(i, runes)
             re.runes = runes
+            self.out.atom(_class_text(runes))
             self._push(re)
-            self._emit_class(items, negated=False)
             return after
         group = _PERL_GROUPS.get(p[i : i + 2])
         if group is not None:
             re.runes = self._group_runes(group)
+            self.out.atom(_class_text(re.runes))
             self._push(re)
-            self._emit_class(p[i : i + 2], negated=False)
             return i + 2
         self._reuse(re)
         r, after = self._escape(i)
@@ -191,7 +192,7 @@ class _PatternReader(_TreeBuilder):
         sign, ranges = group
         base: Sequence[int] = ranges
         if self.flags & _FOLD:
-            base = _folded_clean(ranges)
+            base = _folded_clean(ranges, self.fold)
         out: list[int] = []
         if sign < 0:
             _append_negated_class(out, base)
@@ -199,8 +200,9 @@ class _PatternReader(_TreeBuilder):
             _append_class(out, base)
         return out
 
-    def _unicode_class(self, i: int) -> tuple[list[int], str, int]:
-        """\\pX, \\p{Name}, \\PX, \\P{Name} at i: (runes for the model, RE2 items, next index)."""
+    def _unicode_class(self, i: int, into: list[int]) -> int:
+        """\\pX, \\p{Name}, \\PX, \\P{Name} at i, appended to the class `into` as Go's
+        parseUnicodeClass does; returns the index after it."""
         p, n = self.p, self.n
         sign = -1 if p[i + 1] == "P" else 1
         t = i + 2
@@ -224,18 +226,26 @@ class _PatternReader(_TreeBuilder):
         if name.startswith("^"):
             sign = -sign
             name = name[1:]
-        table = _unicode_table(name, self.go)
-        if table is None:
+        found = unicode_class(name, self.go)
+        if found is None:
             raise self._fail(ERR_CHAR_RANGE, i, seq_end)
-        fold = bool(self.flags & _FOLD)
-        items = _table_items(table, fold, positive=sign > 0)
-        members = _table_ranges(table, fold)
-        runes: list[int] = []
+        sign *= found.sign
+        if not self.flags & _FOLD or found.fold is None:
+            if sign > 0:
+                _append_table(into, found.table)
+            else:
+                _append_negated_table(into, found.table)
+            return t
+        # Go merges the table and its fold table, cleans them, then appends (or negates).
+        merged: list[int] = []
+        _append_table(merged, found.table)
+        _append_table(merged, found.fold)
+        merged = _clean_class(merged)
         if sign > 0:
-            _append_class(runes, members)
+            _append_class(into, merged)
         else:
-            _append_negated_class(runes, members)
-        return runes, items, t
+            _append_negated_class(into, merged)
+        return t
 
     def _class(self, i: int) -> int:
         p, n = self.p, self.n
@@ -248,7 +258,6 @@ class _PatternReader(_TreeBuilder):
             negated = True
             t += 1
         runes: list[int] = []
-        items: list[str] = []
         first = True
         while t >= n or p[t] != "]" or first:
             first = False
@@ -260,18 +269,14 @@ class _PatternReader(_TreeBuilder):
                     if group is None:
                         raise self._fail(ERR_CHAR_RANGE, t, end + 2)
                     runes += self._group_runes(group)
-                    items.append(name)
                     t = end + 2
                     continue
             if n - t >= 2 and p[t] == "\\" and p[t + 1] in "pP":
-                members, uitems, t = self._unicode_class(t)
-                _append_class(runes, members)
-                items.append(uitems)
+                t = self._unicode_class(t, runes)
                 continue
             group = _PERL_GROUPS.get(p[t : t + 2]) if n - t >= 2 else None
             if group is not None:
                 runes += self._group_runes(group)
-                items.append(p[t : t + 2])
                 t += 2
                 continue
             start = t
@@ -283,17 +288,16 @@ class _PatternReader(_TreeBuilder):
                 if hi < lo:
                     raise self._fail(ERR_CHAR_RANGE, start, t)
             if fold:
-                _append_folded_range(runes, lo, hi)
+                _append_folded_range(runes, lo, hi, self.fold)
             else:
                 _append_range(runes, lo, hi)
-            items.append(_hex(lo) if lo == hi else f"{_hex(lo)}-{_hex(hi)}")
         t += 1
         runes = _clean_class(runes)
         if negated:
             runes = _complement(runes)
         re.runes = runes
+        self.out.atom(_class_text(runes))
         self._push(re)
-        self._emit_class("".join(items), negated)
         return t
 
     def _class_char(self, t: int, class_start: int) -> tuple[int, int]:
@@ -303,8 +307,29 @@ class _PatternReader(_TreeBuilder):
             return self._escape(t)
         return ord(self._next_rune(t)), t + 1
 
-    def _emit_class(self, items: str, negated: bool) -> None:
-        if not items:  # an item set that is empty (\P{Any}): RE2 has no []
-            items, negated = r"\x{0}-\x{10FFFF}", not negated
-        text = f"[^{items}]" if negated else f"[{items}]"
-        self.out.atom(f"(?i:{text})" if self.flags & _FOLD else text)
+
+def _append_table(r: list[int], table: GoTable) -> None:
+    """Go's appendTable: each range, a strided one rune by rune."""
+    for lo, hi, stride in table:
+        if stride == 1:
+            _append_range(r, lo, hi)
+            continue
+        for c in range(lo, hi + 1, stride):
+            _append_range(r, c, c)
+
+
+def _append_negated_table(r: list[int], table: GoTable) -> None:
+    """Go's appendNegatedTable: the gaps between the table's runes."""
+    next_lo = 0
+    for lo, hi, stride in table:
+        if stride == 1:
+            if next_lo <= lo - 1:
+                _append_range(r, next_lo, lo - 1)
+            next_lo = hi + 1
+            continue
+        for c in range(lo, hi + 1, stride):
+            if next_lo <= c - 1:
+                _append_range(r, next_lo, c - 1)
+            next_lo = c + 1
+    if next_lo <= _MAX_RUNE:
+        _append_range(r, next_lo, _MAX_RUNE)

@@ -1,13 +1,12 @@
-"""The RE2 side: engine options, class tables probed from RE2, the pattern emitter."""
+"""The RE2 side: engine options, classes spelled rune by rune, the pattern emitter."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 import re2
 
-from foreign_explorer.core.goregex.unicode import _MAX_RUNE, _UTable
+from foreign_explorer.core.goregex.unicode import _MAX_RUNE
 
 _RE2_MAX_MEM = 256 << 20  # Go accepts programs up to ~3.3M instructions; RE2's default is 8 MiB
 
@@ -20,57 +19,6 @@ def _re2_options() -> re2.Options:
 
 
 _OPTIONS = _re2_options()
-_PROBE_LOCK = threading.Lock()
-_probe_text: str | None = None
-_probe_cache: dict[tuple[str, bool], tuple[int, ...]] = {}
-
-
-def _all_code_points() -> str:
-    """Every code point except surrogates, in order: RE2 tables are read off it."""
-    global _probe_text
-    if _probe_text is None:
-        _probe_text = "".join(map(chr, range(0xD800))) + "".join(
-            map(chr, range(0xE000, _MAX_RUNE + 1))
-        )
-    return _probe_text
-
-
-def _probe(items: str, fold: bool) -> tuple[int, ...]:
-    """The sorted, merged ranges (flat lo, hi pairs) RE2 matches with the class [items]."""
-    key = (items, fold)
-    with _PROBE_LOCK:
-        cached = _probe_cache.get(key)
-        if cached is not None:
-            return cached
-        if not items:
-            result: tuple[int, ...] = ()
-        else:
-            pattern = f"(?i:[{items}])+" if fold else f"[{items}]+"
-            rx = re2.compile(pattern, _OPTIONS)
-            flat: list[int] = []
-            for match in rx.finditer(_all_code_points()):
-                lo, hi = match.span()
-                lo = lo if lo < 0xD800 else lo + 0x800
-                hi = (hi - 1) if hi - 1 < 0xD800 else hi - 1 + 0x800
-                if flat and flat[-1] + 1 >= lo:
-                    flat[-1] = hi
-                else:
-                    flat += [lo, hi]
-            # Surrogates are never in the probe text: a class spanning them is joined here.
-            result = tuple(_join_over_surrogates(flat))
-        _probe_cache[key] = result
-        return result
-
-
-def _join_over_surrogates(flat: list[int]) -> list[int]:
-    out: list[int] = []
-    for i in range(0, len(flat), 2):
-        lo, hi = flat[i], flat[i + 1]
-        if out and out[-1] == 0xD7FF and lo == 0xE000:
-            out[-1] = hi
-        else:
-            out += [lo, hi]
-    return out
 
 
 def _complement(flat: Sequence[int]) -> list[int]:
@@ -98,20 +46,15 @@ def _ranges_items(flat: Sequence[int]) -> str:
     return "".join(parts)
 
 
-def _table_ranges(table: _UTable, fold: bool) -> Sequence[int]:
-    if table.pos is not None:
-        return _probe(table.pos, fold)
-    assert table.neg is not None
-    return _complement(_probe(table.neg, fold))
+def _class_text(runes: Sequence[int]) -> str:
+    """A Go class (its clean or unclean [lo, hi] pairs) as an RE2 class of the same runes.
 
-
-def _table_items(table: _UTable, fold: bool, positive: bool) -> str:
-    wanted, other = (table.pos, table.neg) if positive else (table.neg, table.pos)
-    if wanted is not None:
-        return wanted
-    assert other is not None
-    # Go negates after folding; RE2 would fold our complement again, so spell it out folded.
-    return _ranges_items(_complement(_probe(other, fold)))
+    Classes are spelled out rune range by rune range, never by name (`\\pL`) nor under
+    `(?i)`: RE2's Unicode tables are not the registry's Go's.
+    """
+    if not runes:
+        return r"[^\x{0}-\x{10FFFF}]"  # the empty class: RE2 has no []
+    return f"[{_ranges_items(runes)}]"
 
 
 # The RE2 spelling, built alongside the tree.
@@ -161,8 +104,8 @@ def _repeat_text(lo: int, hi: int) -> str:
     return f"{{{lo},}}" if hi == -1 else f"{{{lo},{hi}}}"
 
 
-def _literal_text(r: int, fold: bool) -> str:
-    text = chr(r) if r < 0x80 and chr(r).isalnum() else _hex(r)
-    if fold and not (r < 0x80 and not chr(r).isalpha()):
-        return f"(?i:{text})"
-    return text
+def _literal_text(r: int, orbit: Sequence[int] = ()) -> str:
+    """A literal rune, or under (?i) its case orbit in Go's tables (`orbit`, r included)."""
+    if len(orbit) > 1:
+        return _class_text([bound for member in sorted(orbit) for bound in (member, member)])
+    return chr(r) if r < 0x80 and chr(r).isalnum() else _hex(r)

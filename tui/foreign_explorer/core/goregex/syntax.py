@@ -2,59 +2,41 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from foreign_explorer.core.goregex.spelling import _complement
 from foreign_explorer.core.goregex.unicode import _MAX_RUNE
 
-# Case folding, for the tree model (Go's unicode.SimpleFold orbits).
+# Case folding, for the tree model: `fold` is the Go version's unicode.SimpleFold, as a map of
+# the runes it moves (see goregex.unicode).
 
 _MIN_FOLD = 0x41
 _MAX_FOLD = 0x1E943
-_fold_next: dict[int, int] | None = None
-_FOLD_LOCK = threading.Lock()
 
 
-def _fold_key(ch: str) -> str:
-    folded = ch.casefold()
-    if len(folded) == 1:
-        return folded
-    lower = ch.lower()
-    return lower if len(lower) == 1 else ch
+def _simple_fold(r: int, fold: Mapping[int, int]) -> int:
+    return fold.get(r, r)
 
 
-def _fold_map() -> dict[int, int]:
-    global _fold_next
-    with _FOLD_LOCK:
-        if _fold_next is None:
-            orbits: dict[str, list[int]] = {}
-            for cp in range(_MIN_FOLD, _MAX_FOLD + 1):
-                if 0xD800 <= cp <= 0xDFFF:
-                    continue
-                orbits.setdefault(_fold_key(chr(cp)), []).append(cp)
-            following: dict[int, int] = {}
-            for members in orbits.values():
-                if len(members) > 1:
-                    for i, cp in enumerate(members):
-                        following[cp] = members[(i + 1) % len(members)]
-            _fold_next = following
-        return _fold_next
-
-
-def _simple_fold(r: int) -> int:
+def _min_fold(r: int, fold: Mapping[int, int]) -> int:
     if r < _MIN_FOLD or r > _MAX_FOLD:
         return r
-    return _fold_map().get(r, r)
-
-
-def _min_fold(r: int) -> int:
     best = r
-    f = _simple_fold(r)
+    f = fold.get(r, r)
     while f != r:
         best = min(best, f)
-        f = _simple_fold(f)
+        f = fold.get(f, f)
     return best
+
+
+def _orbit(r: int, fold: Mapping[int, int]) -> list[int]:
+    """r and every rune Go's case folding makes equal to it."""
+    out = [r]
+    f = fold.get(r, r)
+    while f != r:
+        out.append(f)
+        f = fold.get(f, f)
+    return out
 
 
 # Character classes as flat rune lists (lo, hi, lo, hi, ...), the way Go builds them.
@@ -74,7 +56,7 @@ def _append_range(r: list[int], lo: int, hi: int) -> None:
     r += [lo, hi]
 
 
-def _append_folded_range(r: list[int], lo: int, hi: int) -> None:
+def _append_folded_range(r: list[int], lo: int, hi: int, fold: Mapping[int, int]) -> None:
     if lo <= _MIN_FOLD and hi >= _MAX_FOLD:
         _append_range(r, lo, hi)
         return
@@ -89,10 +71,10 @@ def _append_folded_range(r: list[int], lo: int, hi: int) -> None:
         hi = _MAX_FOLD
     for c in range(lo, hi + 1):
         _append_range(r, c, c)
-        f = _simple_fold(c)
+        f = fold.get(c, c)
         while f != c:
             _append_range(r, f, f)
-            f = _simple_fold(f)
+            f = fold.get(f, f)
 
 
 def _append_class(r: list[int], x: Sequence[int]) -> None:
@@ -119,10 +101,10 @@ def _clean_class(r: list[int]) -> list[int]:
     return out
 
 
-def _folded_clean(x: Sequence[int]) -> list[int]:
+def _folded_clean(x: Sequence[int], fold: Mapping[int, int]) -> list[int]:
     tmp: list[int] = []
     for i in range(0, len(x), 2):
-        _append_folded_range(tmp, x[i], x[i + 1])
+        _append_folded_range(tmp, x[i], x[i + 1], fold)
     return _clean_class(tmp)
 
 
@@ -295,14 +277,14 @@ def _clean_alt(re: _Node) -> None:
             re.op = _ANY_NOT_NL
 
 
-def _append_literal(r: list[int], x: int, flags: int) -> None:
+def _append_literal(r: list[int], x: int, flags: int, fold: Mapping[int, int]) -> None:
     if flags & _FOLD:
-        _append_folded_range(r, x, x)
+        _append_folded_range(r, x, x, fold)
     else:
         _append_range(r, x, x)
 
 
-def _merge_char_class(dst: _Node, src: _Node) -> None:
+def _merge_char_class(dst: _Node, src: _Node, fold: Mapping[int, int]) -> None:
     if dst.op == _ANY_CHAR:
         return
     if dst.op == _ANY_NOT_NL:
@@ -311,7 +293,7 @@ def _merge_char_class(dst: _Node, src: _Node) -> None:
         return
     if dst.op == _CHAR_CLASS:
         if src.op == _LITERAL:
-            _append_literal(dst.runes, src.runes[0], src.flags)
+            _append_literal(dst.runes, src.runes[0], src.flags, fold)
         else:
             for k in range(0, len(src.runes), 2):  # src may be unclean here
                 _append_range(dst.runes, src.runes[k], src.runes[k + 1])
@@ -322,5 +304,5 @@ def _merge_char_class(dst: _Node, src: _Node) -> None:
         first = dst.runes[0]
         dst.op = _CHAR_CLASS
         dst.runes = []
-        _append_literal(dst.runes, first, dst.flags)
-        _append_literal(dst.runes, src.runes[0], src.flags)
+        _append_literal(dst.runes, first, dst.flags, fold)
+        _append_literal(dst.runes, src.runes[0], src.flags, fold)

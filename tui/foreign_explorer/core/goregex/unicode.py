@@ -1,112 +1,196 @@
-"""The Unicode class names Go knows, per Go version, as RE2 class items."""
+"""Go's own Unicode tables, per Go version, and the \\p names each Go version knows.
+
+Go 1.19 and 1.20 carry Unicode 13.0.0, Go 1.21 to 1.25 Unicode 15.0.0; RE2 carries a newer
+Unicode still. A \\p class or a case-insensitive match decided by RE2's tables would admit
+characters the registry's Go rejects (`\\pL` and U+0870, added in Unicode 14), so the classes
+and case folding are computed here from Go's tables, dumped by Go itself
+(tests/oracle/gounicode_tables, converted by tests/core/test_gounicode.py) and shipped in
+data/: every unicode.Categories, Scripts, FoldCategory and FoldScript table range by range,
+unicode.SimpleFold wherever it moves a rune, and Go 1.25's category aliases.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 
 from foreign_explorer.core.profiles import GoVersion
 
-# Go versions where the Unicode names change.
-_GO_UNICODE_15 = (1, 21, 0)  # unicode tables move from Unicode 13 to 15
-_GO_PROPERTY_ALIASES = (1, 25, 0)  # \p{Letter}, \p{greek}, Any/ASCII/Assigned/Cn/LC
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_SCRIPTS_UNICODE_13 = _words(
-    "Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak "
-    "Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian "
-    "Caucasian_Albanian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot "
-    "Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan Egyptian_Hieroglyphs Elbasan "
-    "Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati Gunjala_Gondi Gurmukhi "
-    "Han Hangul Hanifi_Rohingya Hanunoo Hatran Hebrew Hiragana Imperial_Aramaic Inherited "
-    "Inscriptional_Pahlavi Inscriptional_Parthian Javanese Kaithi Kannada Katakana Kayah_Li "
-    "Kharoshthi Khitan_Small_Script Khmer Khojki Khudawadi Lao Latin Lepcha Limbu Linear_A "
-    "Linear_B Lisu Lycian Lydian Mahajani Makasar Malayalam Mandaic Manichaean Marchen "
-    "Masaram_Gondi Medefaidrin Meetei_Mayek Mende_Kikakui Meroitic_Cursive Meroitic_Hieroglyphs "
-    "Miao Modi Mongolian Mro Multani Myanmar Nabataean Nandinagari New_Tai_Lue Newa Nko Nushu "
-    "Nyiakeng_Puachue_Hmong Ogham Ol_Chiki Old_Hungarian Old_Italic Old_North_Arabian "
-    "Old_Permic Old_Persian Old_Sogdian Old_South_Arabian Old_Turkic Oriya Osage Osmanya "
-    "Pahawh_Hmong Palmyrene Pau_Cin_Hau Phags_Pa Phoenician Psalter_Pahlavi Rejang Runic "
-    "Samaritan Saurashtra Sharada Shavian Siddham SignWriting Sinhala Sogdian Sora_Sompeng "
-    "Soyombo Sundanese Syloti_Nagri Syriac Tagalog Tagbanwa Tai_Le Tai_Tham Tai_Viet Takri "
-    "Tamil Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Ugaritic Vai Wancho Warang_Citi "
-    "Yezidi Yi Zanabazar_Square"
-)
-# Unicode 14 and 15 additions (Go 1.21+).
-_SCRIPTS_UNICODE_15 = _SCRIPTS_UNICODE_13 | _words(
-    "Cypro_Minoan Old_Uyghur Tangsa Toto Vithkuqi Kawi Nag_Mundari"
-)
-_CATEGORIES = _words(
-    "C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps "
-    "S Sc Sk Sm So Z Zl Zp Zs"
-)
-# Go 1.25's unicode.CategoryAliases (Unicode PropertyValueAliases for gc).
-_CATEGORY_ALIASES = {
-    "Other": "C",
-    "Control": "Cc",
-    "cntrl": "Cc",
-    "Format": "Cf",
-    "Unassigned": "Cn",
-    "Private_Use": "Co",
-    "Surrogate": "Cs",
-    "Letter": "L",
-    "Cased_Letter": "LC",
-    "Lowercase_Letter": "Ll",
-    "Modifier_Letter": "Lm",
-    "Other_Letter": "Lo",
-    "Titlecase_Letter": "Lt",
-    "Uppercase_Letter": "Lu",
-    "Mark": "M",
-    "Combining_Mark": "M",
-    "Spacing_Mark": "Mc",
-    "Enclosing_Mark": "Me",
-    "Nonspacing_Mark": "Mn",
-    "Number": "N",
-    "Decimal_Number": "Nd",
-    "digit": "Nd",
-    "Letter_Number": "Nl",
-    "Other_Number": "No",
-    "Punctuation": "P",
-    "punct": "P",
-    "Connector_Punctuation": "Pc",
-    "Dash_Punctuation": "Pd",
-    "Close_Punctuation": "Pe",
-    "Final_Punctuation": "Pf",
-    "Initial_Punctuation": "Pi",
-    "Other_Punctuation": "Po",
-    "Open_Punctuation": "Ps",
-    "Symbol": "S",
-    "Currency_Symbol": "Sc",
-    "Modifier_Symbol": "Sk",
-    "Math_Symbol": "Sm",
-    "Other_Symbol": "So",
-    "Separator": "Z",
-    "Line_Separator": "Zl",
-    "Paragraph_Separator": "Zp",
-    "Space_Separator": "Zs",
-}
-
 _MAX_RUNE = 0x10FFFF
-_ASSIGNED = r"\pL\pM\pN\pP\pS\pZ\pC"
+
+# Go versions where the tables or the lookup change.
+_GO_UNICODE_15 = (1, 21, 0)  # unicode tables move from Unicode 13.0.0 to 15.0.0
+_GO_PROPERTY_ALIASES = (1, 25, 0)  # canonical names, aliases, Any/ASCII/Assigned, Cn and LC
+# Categories Go 1.25 added (they were always Unicode's, but Go's maps lacked them).
+_GO_125_CATEGORIES = ("Cn", "LC")
+
+# A Go RangeTable: (lo, hi, stride) triples, R16 then R32, as Go lists them.
+GoTable = tuple[tuple[int, int, int], ...]
 
 
 @dataclass(frozen=True)
-class _UTable:
-    """A \\p table as RE2 class items: pos matches the table, neg its complement.
+class GoUnicode:
+    """One Go version's unicode package, as regexp/syntax reads it."""
 
-    None means "the complement of the other side", spelled out as explicit ranges.
+    version: str
+    categories: Mapping[str, GoTable]
+    scripts: Mapping[str, GoTable]
+    fold_category: Mapping[str, GoTable]
+    fold_script: Mapping[str, GoTable]
+    # unicode.SimpleFold(r) for every rune it moves (the next rune of r's case orbit).
+    simple_fold: Mapping[int, int]
+    # unicode.CategoryAliases (Go 1.25): "Letter" -> "L".
+    aliases: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class UnicodeClass:
+    """What a \\p name stands for: Go's table, its fold table (None: none), and sign -1 when
+    the class is the table's complement (Go 1.25's Assigned is "not Cn")."""
+
+    table: GoTable
+    fold: GoTable | None
+    sign: int = 1
+
+
+_ANY: GoTable = ((0, _MAX_RUNE, 1),)
+_ASCII: GoTable = ((0, 0x7F, 1),)
+# Go 1.25's asciiFoldTable: ASCII plus the two runes that fold into it.
+_ASCII_FOLD: GoTable = ((0, 0x7F, 1), (0x017F, 0x017F, 1), (0x212A, 0x212A, 1))
+
+_DATA = Path(__file__).parent / "data"
+_LOCK = threading.Lock()
+_loaded: dict[str, GoUnicode] = {}
+
+
+def go_unicode(go: GoVersion) -> GoUnicode:
+    """The unicode package of Go version `go` (its tables, and the names it knows)."""
+    if go >= _GO_PROPERTY_ALIASES:
+        return _load("15.0.0", "1.25")
+    if go >= _GO_UNICODE_15:
+        return _load("15.0.0", "1.21")
+    return _load("13.0.0", "1.19")
+
+
+def _load(version: str, line: str) -> GoUnicode:
+    key = f"{version}/{line}"
+    with _LOCK:
+        found = _loaded.get(key)
+        if found is None:
+            found = _loaded[key] = _parse(_read(f"go-unicode-{version}.txt"), line)
+        return found
+
+
+def _read(name: str) -> str:
+    try:
+        return (_DATA / name).read_text(encoding="ascii")
+    except OSError:
+        from importlib.resources import files  # a zipped install
+
+        return files("foreign_explorer.core.goregex").joinpath("data", name).read_text("ascii")
+
+
+def _parse(text: str, line: str) -> GoUnicode:
+    """The data file (see encode_tables): one table, the fold map or an alias per line."""
+    kinds: dict[str, dict[str, GoTable]] = {
+        "category": {},
+        "script": {},
+        "fold-category": {},
+        "fold-script": {},
+    }
+    fold: dict[int, int] = {}
+    aliases: dict[str, str] = {}
+    version = ""
+    for row in text.splitlines():
+        if not row or row.startswith("#"):
+            continue
+        kind, _, rest = row.partition(" ")
+        if kind == "unicode":
+            version = rest
+        elif kind == "alias":
+            name, actual = rest.split(" ")
+            aliases[name] = actual
+        elif kind == "fold":
+            at = 0
+            for item in rest.split(" "):
+                step, delta = item.split(".")
+                at += int(step, 36)
+                fold[at] = at + int(delta, 36)
+        else:
+            name, _, ranges = rest.partition(" ")
+            kinds[kind][name] = _decode_ranges(ranges)
+    categories = kinds["category"]
+    if line != "1.25":
+        # Go 1.25 added these categories and the aliases; earlier Go knows neither.
+        categories = {k: v for k, v in categories.items() if k not in _GO_125_CATEGORIES}
+        aliases = {}
+    return GoUnicode(
+        version=version,
+        categories=categories,
+        scripts=kinds["script"],
+        fold_category=kinds["fold-category"],
+        fold_script=kinds["fold-script"],
+        simple_fold=fold,
+        aliases=aliases,
+    )
+
+
+def _decode_ranges(text: str) -> GoTable:
+    out: list[tuple[int, int, int]] = []
+    hi = 0
+    for item in text.split(" ") if text else ():
+        parts = [int(part, 36) for part in item.split(".")]
+        lo = hi + parts[0]
+        hi = lo + parts[1]
+        out.append((lo, hi, parts[2] if len(parts) > 2 else 1))
+    return tuple(out)
+
+
+def encode_tables(dump: Mapping[str, object]) -> str:
+    """The data file for one dump of tests/oracle/gounicode_tables (its JSON, decoded).
+
+    A table's ranges are `gap.length[.stride]` in base 36 (gap from the previous range's
+    end); the fold map is `step.delta` pairs (step from the previous rune moved).
     """
+    lines = [
+        f"# Go's unicode tables, dumped by {dump['go']}; see core/goregex/unicode.py",
+        f"unicode {dump['unicode']}",
+    ]
+    for table in dump["tables"]:  # type: ignore[attr-defined]
+        items = []
+        hi = 0
+        for lo, top, stride in table["ranges"]:
+            item = f"{_b36(lo - hi)}.{_b36(top - lo)}"
+            items.append(item if stride == 1 else f"{item}.{_b36(stride)}")
+            hi = top
+        lines.append(f"{table['kind']} {table['name']} {' '.join(items)}")
+    at = 0
+    pairs = []
+    for rune, folded in dump["fold"]:  # type: ignore[attr-defined]
+        pairs.append(f"{_b36(rune - at)}.{_b36(folded - rune)}")
+        at = rune
+    lines.append("fold " + " ".join(pairs))
+    for name, actual in sorted(dump["aliases"].items()):  # type: ignore[attr-defined]
+        lines.append(f"alias {name} {actual}")
+    return "\n".join(lines) + "\n"
 
-    pos: str | None
-    neg: str | None
+
+def _b36(number: int) -> str:
+    if number < 0:
+        return "-" + _b36(-number)
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, digit = divmod(number, 36)
+        out = digits[digit] + out
+        if not number:
+            return out
 
 
-def _canonical_name(name: str) -> str:
-    """Go 1.25's lookup key: drop ' ', '_', '-'; first letter upper, the rest lower."""
+def canonical_name(name: str) -> str:
+    """Go 1.25's canonicalName: drop ' ', '_', '-'; the first letter upper, the rest lower."""
     out = []
     first = True
     for ch in name:
@@ -120,47 +204,53 @@ def _canonical_name(name: str) -> str:
     return "".join(out)
 
 
-def _simple_table(name: str) -> _UTable:
-    return _UTable(pos=rf"\p{{{name}}}", neg=rf"\P{{{name}}}")
-
-
-_ANY = _UTable(pos=r"\x{0}-\x{10FFFF}", neg="")
-_ASCII = _UTable(pos=r"\x{0}-\x{7F}", neg=None)
-_LC = _UTable(pos=r"\p{Lu}\p{Ll}\p{Lt}", neg=None)
-_CN = _UTable(pos=None, neg=_ASSIGNED)
-_ASSIGNED_TABLE = _UTable(pos=_ASSIGNED, neg=None)
-
-
-@lru_cache(maxsize=1)  # built on first use: only Go >= 1.25 looks names up this way
-def _canonical_lookup() -> dict[str, _UTable]:
-    table: dict[str, _UTable] = {}
-    for name in _SCRIPTS_UNICODE_15:
-        table[_canonical_name(name)] = _simple_table(name)
-    for alias, actual in _CATEGORY_ALIASES.items():
-        table[_canonical_name(alias)] = _category_table(actual)
-    for name in _CATEGORIES:
-        table[_canonical_name(name)] = _simple_table(name)
-    table.update(Any=_ANY, Assigned=_ASSIGNED_TABLE, Ascii=_ASCII, Lc=_LC, Cn=_CN)
-    return table
-
-
-def _category_table(name: str) -> _UTable:
-    if name == "LC":
-        return _LC
-    if name == "Cn":
-        return _CN
-    return _simple_table(name)
-
-
-def _unicode_table(name: str, go: GoVersion) -> _UTable | None:
-    """The table Go's \\p{name} names in that Go version, or None when Go rejects the name."""
-    if go >= _GO_PROPERTY_ALIASES:
-        return _canonical_lookup().get(_canonical_name(name))
+def unicode_class(name: str, go: GoVersion) -> UnicodeClass | None:
+    """Go's unicodeTable(name) in that Go version, or None when Go rejects the name."""
+    tables = go_unicode(go)
+    if go < _GO_PROPERTY_ALIASES:
+        # Go 1.19 to 1.24: "Any", then the exact keys of Categories and Scripts.
+        if name == "Any":
+            return UnicodeClass(_ANY, _ANY)
+        return _named(tables, name)
+    # Go 1.25 canonicalises the name once and looks it up in maps keyed by Go's own names,
+    # so a script whose Go name is not canonical itself (Old_Italic, SignWriting) is
+    # unreachable; only the aliases map is re-keyed by canonical names.
+    name = canonical_name(name)
     if name == "Any":
-        return _ANY
-    if name in _CATEGORIES:
-        return _simple_table(name)
-    scripts = _SCRIPTS_UNICODE_15 if go >= _GO_UNICODE_15 else _SCRIPTS_UNICODE_13
-    if name in scripts:
-        return _simple_table(name)
+        return UnicodeClass(_ANY, _ANY)
+    if name == "Assigned":
+        cn = tables.categories["Cn"]
+        return UnicodeClass(cn, cn, -1)
+    if name == "Ascii":
+        return UnicodeClass(_ASCII, _ASCII_FOLD)
+    if name == "Lc":
+        return _named(tables, "LC")
+    found = _named(tables, name)
+    if found is not None:
+        return found
+    actual = _canonical_aliases(tables).get(name)
+    if actual is not None and actual in tables.categories:
+        return UnicodeClass(tables.categories[actual], tables.fold_category.get(actual))
     return None
+
+
+def _named(tables: GoUnicode, name: str) -> UnicodeClass | None:
+    table = tables.categories.get(name)
+    if table is not None:
+        return UnicodeClass(table, tables.fold_category.get(name))
+    table = tables.scripts.get(name)
+    if table is not None:
+        return UnicodeClass(table, tables.fold_script.get(name))
+    return None
+
+
+_canonical_cache: dict[int, dict[str, str]] = {}
+
+
+def _canonical_aliases(tables: GoUnicode) -> dict[str, str]:
+    key = id(tables)
+    found = _canonical_cache.get(key)
+    if found is None:
+        found = {canonical_name(alias): actual for alias, actual in tables.aliases.items()}
+        _canonical_cache[key] = found
+    return found

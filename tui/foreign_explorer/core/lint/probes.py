@@ -239,7 +239,8 @@ def _prefix(node: SyntaxNode) -> str:
     return text
 
 
-@lru_cache(maxsize=1024)
+# Every rule reads the shape of every pattern: the cache holds a whole large policy's.
+@lru_cache(maxsize=1 << 16)
 def _shape(pattern: str, go: GoVersion) -> _Shape | None:
     try:
         regexp = compile_go(pattern, go)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from foreign_explorer.core.evaluate import PreparedUrl, UrlVerdict, judge_url, prepare_url
+from foreign_explorer.core.evaluate import (
+    PreparedUrl,
+    UrlVerdict,
+    judge_url,
+    prepare_url,
+    url_passes,
+)
 from foreign_explorer.core.goregex import GoRegexp
 from foreign_explorer.core.lint.model import Claim, LintWarning, Outcome, Severity
 from foreign_explorer.core.lint.urlparts import _as_url, _host_key
@@ -25,6 +31,7 @@ class _Run:
         self.other = other
         self.go = policy.profile.go
         self._verdicts: dict[str, UrlVerdict] = {}
+        self._passes: dict[str, bool] = {}
         self.warnings: list[LintWarning] = []
 
     # -- verdicts --
@@ -36,7 +43,12 @@ class _Run:
         return hit
 
     def passes(self, url: str) -> bool:
-        return self.verdict(url).ok
+        # Rules probe every pattern: a yes or no is a search per list, whatever the count.
+        hit = self._passes.get(url)
+        if hit is None:
+            known = self._verdicts.get(url)
+            hit = self._passes[url] = known.ok if known else url_passes(url, self.policy)
+        return hit
 
     def admits(self, url: str, regexp: GoRegexp) -> bool:
         """The policy accepts the URL, and this allow pattern matches it (it admits it too)."""
