@@ -41,8 +41,8 @@ from foreign_explorer.ui.app import ExplorerApp
 class FirstPaint(ExplorerApp):
     painted = None
 
-    def apply(self, state):
-        super().apply(state)
+    def apply(self, state, hold=False):
+        super().apply(state, hold)
         if self.painted is None and self.view.evaluation is not None:
             self.painted = False
             self.call_after_refresh(self._done)
@@ -90,9 +90,9 @@ async def measure_keystrokes(
         key_at: float | None = None
         changed = False
 
-        def apply(self, state):  # type: ignore[no-untyped-def]
+        def apply(self, state, hold=False):  # type: ignore[no-untyped-def]
             start = time.perf_counter()
-            super().apply(state)
+            super().apply(state, hold)
             applied.append(time.perf_counter() - start)
             self.changed = True
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
 
 from foreign_explorer.core.evaluate import DescriptorVerdict, UrlVerdict, Verdict
 from foreign_explorer.core.manifest import Role
@@ -16,10 +15,10 @@ from foreign_explorer.ui.text import (
     badges,
     check_description,
     group_digits,
-    lines_needed,
     mark,
     shown,
 )
+from foreign_explorer.ui.widgets.held import HeldText
 
 
 def detail_title(verdict: DescriptorVerdict | None, view: ExplorerView | None = None) -> str:
@@ -36,7 +35,7 @@ def detail_title(verdict: DescriptorVerdict | None, view: ExplorerView | None = 
     return title
 
 
-class LayerDetail(Widget):
+class LayerDetail(HeldText):
     """Media type, size, digest, history, then each URL and why it passes or fails."""
 
     COMPONENT_CLASSES = {
@@ -53,14 +52,14 @@ class LayerDetail(Widget):
         super().__init__(id=id)
         self._view: ExplorerView | None = None
 
-    def show(self, view: ExplorerView) -> None:
+    def show(self, view: ExplorerView, hold: bool = False) -> None:
+        """Show the view's selected descriptor; `hold`: a pattern is being typed (see held)."""
         before = self._shown()
         self._view = view
         # Most keystrokes leave the selected layer's verdict as it was: no refresh at all; and
         # a new text of as many rows is a repaint, not a layout pass of the whole screen.
         if self._shown() != before:
-            rows = lines_needed(self.render(), self.size.width)
-            self.refresh(layout=rows != self.size.height)
+            self.changed(hold)
 
     def _shown(self) -> tuple[object, ...]:
         view = self._view
@@ -88,7 +87,7 @@ class LayerDetail(Widget):
             return None
         return view.evaluation.descriptor(view.selected)
 
-    def render(self) -> Text:
+    def content(self) -> Text:
         view = self._view
         verdict = self.selected()
         if view is None or verdict is None:

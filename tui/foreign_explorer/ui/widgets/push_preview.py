@@ -10,11 +10,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from foreign_explorer.core.response import PushResponse
 from foreign_explorer.ui.model import EntryStatus, ExplorerView
 from foreign_explorer.ui.text import mark, shown
+from foreign_explorer.ui.widgets.held import HeldText
 
 
 def response_text(
@@ -62,6 +62,17 @@ def push_text(
     return response_text(view.evaluation.response, ok_style, fail_style)
 
 
+class PushBody(HeldText):
+    """The pane's text (held while a pattern is typed, like the other panes)."""
+
+    def __init__(self, preview: PushPreview) -> None:
+        super().__init__(id="push-body")
+        self._preview = preview
+
+    def content(self) -> Text:
+        return self._preview.text()
+
+
 class PushPreview(VerticalScroll):
     """`HTTP 500 Internal Server Error  {"errors":[...]}` as the registry writes it."""
 
@@ -73,14 +84,17 @@ class PushPreview(VerticalScroll):
         self._shown: object = ()
 
     def compose(self) -> ComposeResult:
-        yield Static(id="push-body", markup=False)
+        yield PushBody(self)
 
-    def show(self, view: ExplorerView) -> None:
+    def show(self, view: ExplorerView, hold: bool = False) -> None:
         self._view = view
         key = self._key(view)
         if key != self._shown:
             self._shown = key
-            self.query_one("#push-body", Static).update(self.text())
+            self.query_one(PushBody).changed(hold)
+
+    def release(self) -> None:
+        self.query_one(PushBody).release()
 
     @staticmethod
     def _key(view: ExplorerView) -> object:
