@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -30,6 +31,7 @@ from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.messages import HistoryLoaded, ImageFailed, ImageLoaded
 from foreign_explorer.ui.model import (
+    Basis,
     EntryStatus,
     Explorer,
     ExplorerState,
@@ -43,9 +45,10 @@ from foreign_explorer.ui.screens.help import HelpScreen
 from foreign_explorer.ui.screens.main import MainScreen
 from foreign_explorer.ui.screens.open_reference import OpenScreen
 from foreign_explorer.ui.screens.platforms import PlatformScreen
-from foreign_explorer.ui.screens.response import ResponseScreen
+from foreign_explorer.ui.screens.response import FindingsScreen, ResponseScreen
 from foreign_explorer.ui.text import shown, shown_lines
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
+from foreign_explorer.ui.widgets.findings import finding_block
 from foreign_explorer.ui.widgets.image_bar import ImageBar
 from foreign_explorer.ui.widgets.layers_table import LayersTable
 from foreign_explorer.ui.widgets.pattern_row import PatternInput
@@ -106,6 +109,8 @@ class ExplorerApp(Guarded, App[None]):
                 tooltip="Filter the layers as you type"),
         Binding("b", "response", "Response", id="response", show=False,
                 tooltip="Show the whole push response, to read or copy"),
+        Binding("w", "findings", "Findings", id="findings", show=False,
+                tooltip="Every lint finding of this policy with its whole message"),
         Binding("question_mark", "help", "Help", id="help", key_display="?",
                 tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave foreign-explorer"),
@@ -520,6 +525,22 @@ class ExplorerApp(Guarded, App[None]):
         name = view.entry.name if view.entry is not None else "nothing loaded"
         title = f"docker push of {shown(name)} to {view.profile.name} would get"
         self.push_screen(ResponseScreen(title, text, raw or text.plain))
+
+    def action_findings(self) -> None:
+        view = self.view
+        if not view.warnings:
+            if view.policy_error is not None:
+                text = "w lists the lint findings: none while the registry would not start"
+            else:
+                text = "w lists the lint findings: this policy has none"
+            self.notify(text)
+            return
+        count = len(view.warnings)
+        title = f"{count} lint finding{'s' if count > 1 else ''} on {view.profile.name}"
+        if view.basis is Basis.LAST_STARTABLE:
+            title += " (the configuration's keys, read with the last policy that started)"
+        blocks = "\n\n".join(finding_block(w) for w in view.warnings)
+        self.push_screen(FindingsScreen(title, Text(blocks), blocks))
 
     def action_export(self) -> None:
         view = self.view

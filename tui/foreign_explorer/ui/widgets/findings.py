@@ -8,14 +8,12 @@ is in a few words; its whole message is in the tooltip and in `w`'s list.
 
 from __future__ import annotations
 
-import textwrap
-
 from rich.style import Style
 from rich.text import Text
 
 from foreign_explorer.core.lint import MATCHES_NONE, LintWarning, Outcome
 from foreign_explorer.core.lint.reading_rules import INDEXES_DIFFER, PLATFORM_LIST_PANIC
-from foreign_explorer.ui.text import shown
+from foreign_explorer.ui.text import shown, wrapped
 from foreign_explorer.ui.widgets.held import HeldText
 
 WARN = "⚠"
@@ -62,14 +60,9 @@ def warning_line(warning: LintWarning) -> tuple[str, str]:
     second part is "" when no URL proves the finding."""
     key = where(warning)
     if key is not None:
-        # A key, a variable or a setting: its name and a few words; the message is the tooltip.
-        rest = ""
-        if warning.example and _is_url(warning.example) and warning.claims:
-            outcome = warning.claims[0].outcome
-            if outcome in (Outcome.ACCEPTED, Outcome.REJECTED):
-                verb = "passes" if outcome is Outcome.ACCEPTED else "rejected"
-                rest = f"{verb} {warning.example}"
-        return f"{key}: {_title(warning) or warning.code}", rest
+        # A key, a variable or a setting: its name and a few words; the whole message (and
+        # the URL that shows it, if any) is in the tooltip and in `w`'s list.
+        return f"{key}: {_title(warning) or warning.code}", ""
     if warning.code == MATCHES_NONE:
         # The title alone beside "passes <url>" reads as a contradiction: say why it passes.
         return warning.message, f"e.g. {warning.example}" if warning.example else ""
@@ -103,32 +96,54 @@ def findings_text(
     url_style: Style | str = "",
     info_style: Style | str = "",
 ) -> Text:
-    """One finding after the other, each wrapped to `width` (words and URLs kept whole)."""
-    text = Text()
-    width = max(width, 20)
-    for number, warning in enumerate(warnings):
+    """One finding after the other, each wrapped to `width` (at spaces only: a URL's hyphens
+    do not break it)."""
+    lines: list[Text] = []
+    for warning in warnings:
         title, rest = warning_line(warning)
         head = f"{glyph(warning)} {title}:" if rest else f"{glyph(warning)} {title}"
-        line_text = shown(f"{head} {rest}" if rest else head)
-        # No break at a URL's hyphens.
-        lines = textwrap.wrap(line_text, width=width, break_on_hyphens=False)
-        head_style = info_style if warning.is_info else title_style
-        for k, line in enumerate(lines):
-            if number or k:
-                text.append("\n")
-            if k == 0:
-                text.append(line[: len(head)], head_style)
-                text.append(line[len(head) :], url_style)
-            else:
-                text.append(line, url_style)
-    return text
+        line = Text(shown(head), info_style if warning.is_info else title_style)
+        if rest:
+            line.append(f" {shown(rest)}", url_style)
+        lines.extend(wrapped(line, max(width, 20)))
+    return Text("\n").join(lines)
+
+
+def example_text(warning: LintWarning) -> str:
+    """What the registry of each profile does with the finding's example, or ""."""
+    if not warning.example or not warning.claims:
+        return ""
+    if _is_url(warning.example):
+        return f"{warning.verdict_text}: {warning.example}"
+    # A description of an index (indexes findings): accepted or refused, per registry.
+    words = {
+        Outcome.ACCEPTED: "accepts",
+        Outcome.REJECTED: "refuses",
+        Outcome.NO_START: "does not start",
+        Outcome.STARTS: "starts",
+    }
+    said = ", ".join(f"{_short(c.profile)} {words[c.outcome]}" for c in warning.claims)
+    return f"{said}: {warning.example}"
+
+
+def finding_block(warning: LintWarning) -> str:
+    """Where, what and the whole message of one finding, and what shows it (for `w` and the
+    tooltips)."""
+    title = _title(warning) or warning.code
+    head = f"{glyph(warning)} {where(warning) or warning.where}: {title}"
+    lines = [head, warning.message]
+    example = example_text(warning)
+    if example:
+        lines.append(f"e.g. {example}")
+    # Each part escaped on its own: a pattern's own line break must not start a line.
+    return "\n".join(shown(line) for line in lines)
 
 
 def tooltip_text(warnings: tuple[LintWarning, ...], note: str = "") -> Text | None:
     """Every finding's whole message, with where it is."""
     if not warnings:
         return None
-    parts = [f"{where(w) or w.where}: {shown(w.message)}" for w in warnings]
+    parts = [finding_block(w) for w in warnings]
     if note:
         parts.append(note)
     return Text("\n\n".join(parts))
@@ -142,13 +157,14 @@ class LintLines(HeldText):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.warnings: tuple[LintWarning, ...] = ()
+        self._note = ""
         self.display = False
 
     def show(self, warnings: tuple[LintWarning, ...], hold: bool = False, note: str = "") -> None:
         # Only on change: this runs on every keystroke.
-        if warnings == self.warnings:
+        if (warnings, note) == (self.warnings, self._note):
             return
-        self.warnings = warnings
+        self.warnings, self._note = warnings, note
         self.tooltip = tooltip_text(warnings, note)
         self.changed(hold)
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from foreign_explorer.core.evaluate import DescriptorVerdict, UrlVerdict, Verdict
+from foreign_explorer.core.evaluate import (
+    DescriptorVerdict,
+    UrlVerdict,
+    Verdict,
+    child_must_exist,
+)
 from foreign_explorer.core.manifest import Role
 from foreign_explorer.ui.model import Basis, EntryStatus, ExplorerView
 from foreign_explorer.ui.text import (
@@ -102,6 +107,14 @@ class LayerDetail(HeldText):
                 "under the last policy the registry started with, not the edited one:\n",
                 self._style("dim"),
             )
+        if self._crashes(view):
+            # What the push gets, before what the child's own check says.
+            text.append(
+                "✗ no response: this child has no platform, and reading it makes the "
+                f"registry's request handler panic ({view.profile.name} under "
+                "validation.manifests.indexes platforms: list): the connection is closed\n",
+                self._style("fail"),
+            )
         ok_style = self._style("pass" if verdict.ok else "fail")
         text.append(f"{mark(verdict.ok)} {VERDICT_WORDS[verdict.verdict]}", ok_style)
         if verdict.urls and verdict.verdict in (Verdict.OK, Verdict.INVALID_URL):
@@ -146,7 +159,10 @@ class LayerDetail(HeldText):
         history = self._history(view, verdict)
         if history:
             text.append(f"\nhistory: {shown(history)}", self._style("dim"))
-        if d.platform is not None:
+        if d.role is Role.CHILD:
+            platform = shown(str(d.platform)) if d.platform is not None else ""
+            text.append(f"\nplatform: {platform or '(none given)'}", self._style("dim"))
+        elif d.platform is not None:
             text.append(f"\nplatform: {shown(str(d.platform))}", self._style("dim"))
         return text
 
@@ -212,6 +228,16 @@ class LayerDetail(HeldText):
         if d.index < len(image.history):
             return image.history[d.index]
         return None
+
+    @staticmethod
+    def _crashes(view: ExplorerView) -> bool:
+        """Whether the selected index child is the one the registry panics on (no response)."""
+        evaluation = view.evaluation
+        if evaluation is None or view.selected is None or evaluation.response.dropped is None:
+            return False
+        if not evaluation.manifest.is_index:
+            return False
+        return child_must_exist(evaluation.prepared, view.selected, evaluation.policy) is None
 
     def _other(self, view: ExplorerView) -> DescriptorVerdict | None:
         if view.other is None or view.selected is None or view.selected not in view.differs:

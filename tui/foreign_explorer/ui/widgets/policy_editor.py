@@ -10,11 +10,16 @@ from textual.message import Message
 from textual.widgets import Label, Static
 
 from foreign_explorer.core.lint import LintWarning
-from foreign_explorer.core.policy import PolicySource, PolicyStartupError, PolicyUnsupported
+from foreign_explorer.core.policy import (
+    PolicyIndexesError,
+    PolicySource,
+    PolicyStartupError,
+    PolicyUnsupported,
+)
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.core.report import indexes_line
 from foreign_explorer.ui.guard import Guarded
-from foreign_explorer.ui.model import ExplorerView
+from foreign_explorer.ui.model import Basis, ExplorerView
 from foreign_explorer.ui.text import shown
 from foreign_explorer.ui.widgets.findings import LintLines, is_policy_level
 from foreign_explorer.ui.widgets.pattern_row import PatternRow
@@ -131,7 +136,9 @@ class PolicyEditor(Guarded, VerticalScroll):
                 text = ""
             elif not enabled:
                 text = "(ignored: validation is disabled)"
-            elif name == "allow" and view.policy.allows_nothing and view.policy_error is None:
+            elif name == "allow" and view.policy_error is not None:
+                text = "(empty)"  # what it means depends on a policy the registry starts with
+            elif name == "allow" and view.policy.allows_nothing:
                 text = "(empty: the registry allows nothing)"
             elif name == "allow":
                 text = "(empty: every URL not denied passes)"
@@ -168,11 +175,17 @@ class PolicyEditor(Guarded, VerticalScroll):
                     continue
                 row.show_warnings(tuple(by_pattern.get((name, index), ())), hold)
                 index += 1
-        self.query_one("#policy-warnings", LintLines).show(tuple(wide), hold)
+        note = ""
+        if self._view is not None and self._view.basis is Basis.LAST_STARTABLE:
+            note = "(read with the last policy the registry started with: the edited one does not)"
+        self.query_one("#policy-warnings", LintLines).show(tuple(wide), hold, note)
 
     def _startup_text(self, error: PolicyStartupError | PolicyUnsupported) -> str:
         if isinstance(error, PolicyUnsupported):
             return f"✗ {shown(error.message)}"
+        if isinstance(error, PolicyIndexesError) or error.list_name not in LISTS:
+            # Not about a pattern (validation.manifests.indexes): the message names it.
+            return f"✗ the registry would not start: {shown(error.message)}"
         rows = [row for row in self.rows(error.list_name) if not row.pending]
         if error.index is not None and error.index < len(rows) and rows[error.index].error:
             # The row shows Go's error, and the header what it means: nothing to add here (a

@@ -20,9 +20,14 @@ from foreign_explorer.ui.widgets.held import HeldText
 def response_text(
     response: PushResponse, ok_style: Style | str = "", fail_style: Style | str = ""
 ) -> Text:
-    """`✓ HTTP 201 Created  (empty body…)` or `✗ HTTP 500 …  {"errors":[…]}`, body escaped."""
+    """`✓ HTTP 201 Created  (empty body…)` or `✗ HTTP 500 …  {"errors":[…]}`, body escaped;
+    `✗ no response: …` when the registry drops the connection (there is no status to show)."""
     ok = response.accepted
     text = Text()
+    if response.dropped is not None:
+        text.append(f"{mark(False)} no response", fail_style)
+        text.append(f": {shown(response.dropped)}")
+        return text
     text.append(f"{mark(ok)} HTTP {response.status_line}", ok_style if ok else fail_style)
     if ok:
         text.append("  (empty body: the manifest is stored)")
