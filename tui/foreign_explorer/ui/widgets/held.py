@@ -48,7 +48,13 @@ class HeldText(Widget):
         if self._held is None:
             return text
         width = self.content_size.width
-        return in_rows(self._rows(text, width), width, self._held)
+        return in_rows(self._rows(self._cut(text), width), width, self._held)
+
+    def _cut(self, text: Text) -> Text:
+        """At most what the held rows can show, and one row more (wrapping a long response
+        body whole would cost a keystroke's budget; the rest is cut anyway)."""
+        limit = ((self._held or 0) + 1) * (self.content_size.width + 1)
+        return text[:limit] if len(text) > limit else text
 
     def _rows(self, text: Text, width: int) -> list[Text]:
         """The rows `text` takes here (CSS `text-wrap: nowrap` keeps each line on one row)."""

@@ -114,9 +114,9 @@ class PatternStatus(HeldText):
         # Held: when the whole text does not fit, Go's error takes one row, then the caret.
         width = self.content_size.width
         held = self._held or 0
-        rows = self._rows(self._text(compact=False), width)
+        rows = self._rows(self._cut(self._text(compact=False)), width)
         if len(rows) > held:
-            rows = self._rows(self._text(compact=True), width)
+            rows = self._rows(self._cut(self._text(compact=True)), width)
         return in_rows(rows, width, held)
 
     def _text(self, compact: bool) -> Text:

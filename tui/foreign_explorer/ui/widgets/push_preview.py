@@ -87,6 +87,8 @@ class PushPreview(VerticalScroll):
         super().__init__(id=id)
         self._view: ExplorerView | None = None
         self._shown: object = ()
+        # The text for `_shown` (a body of a hundred errors costs a millisecond to encode).
+        self._text: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield PushBody(self)
@@ -96,6 +98,7 @@ class PushPreview(VerticalScroll):
         key = self._key(view)
         if key != self._shown:
             self._shown = key
+            self._text = None
             self.query_one(PushBody).changed(hold)
 
     def release(self) -> None:
@@ -108,6 +111,12 @@ class PushPreview(VerticalScroll):
         return (entry.status if entry else None, view.push_known, view.refusal, response)
 
     def text(self) -> Text:
-        ok = self.get_component_rich_style("push-preview--pass")
-        fail = self.get_component_rich_style("push-preview--fail")
-        return push_text(self._view, ok, fail)
+        if self._text is None:
+            ok = self.get_component_rich_style("push-preview--pass")
+            fail = self.get_component_rich_style("push-preview--fail")
+            self._text = push_text(self._view, ok, fail)
+        return self._text.copy()
+
+    def notify_style_update(self) -> None:
+        self._text = None  # the theme changed: its colours are in the text
+        super().notify_style_update()
