@@ -68,14 +68,25 @@ def push_text(
 
 
 class PushBody(HeldText):
-    """The pane's text (held while a pattern is typed, like the other panes)."""
+    """The pane's text (held while a pattern is typed, like the other panes), up to
+    `MAX_ROWS` rows: past them a last line says how much more there is and that `b` shows it
+    whole (a body of a hundred errors would be 150 rows to redraw on every keystroke)."""
+
+    MAX_ROWS = 24
 
     def __init__(self, preview: PushPreview) -> None:
         super().__init__(id="push-body")
         self._preview = preview
 
     def content(self) -> Text:
-        return self._preview.text()
+        text = self._preview.text()
+        limit = (self.MAX_ROWS - 1) * max(self.content_size.width, 40)
+        if len(text) <= limit:
+            return text
+        more = len(text) - limit
+        shown = text[:limit]
+        shown.append(f"…\n… {more:,} more characters: b shows the whole response")
+        return shown
 
 
 class PushPreview(VerticalScroll):
