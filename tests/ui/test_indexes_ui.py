@@ -91,6 +91,16 @@ async def test_an_unreadable_indexes_setting_means_the_registry_would_not_start(
         assert "push →" not in screen_text(app)
 
 
+async def test_an_unreadable_indexes_setting_at_80_by_24() -> None:
+    app = ExplorerApp(options(UNREADABLE))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "✗ the registry would not start: distribution 3" in text
+        assert "no push: the registry would not start" in text
+        assert "push →" not in text
+
+
 async def test_the_same_unreadable_setting_starts_2_8_which_ignores_it() -> None:
     app = ExplorerApp(options(UNREADABLE, "distribution-2.8"))
     async with app.run_test(size=WIDE) as pilot:

@@ -46,12 +46,14 @@ def images(count: int) -> LaunchOptions:
     )
 
 
-@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize(
+    ("count", "size"), [(1, (120, 40)), (3, (120, 40)), (3, (80, 24)), (1, (60, 20))]
+)
 async def test_typing_a_pattern_through_invalid_and_back_lays_nothing_out(
-    monkeypatch: pytest.MonkeyPatch, count: int
+    monkeypatch: pytest.MonkeyPatch, count: int, size: tuple[int, int]
 ) -> None:
     app = ExplorerApp(images(count))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()

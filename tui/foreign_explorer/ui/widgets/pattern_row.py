@@ -309,7 +309,10 @@ class PatternRow(Guarded, Vertical):
         self.status.release()
 
     def set_number(self, number: int) -> None:
-        self.query_one(".pattern-number", Label).update(str(number))
+        label = self.query_one(".pattern-number", Label)
+        if str(label.content) != str(number):
+            # A fixed width: a repaint, not a layout pass.
+            label.update(str(number), layout=False)
 
     def set_go(self, go: GoVersion) -> None:
         if self.validator.go != go:
