@@ -29,8 +29,10 @@ from tests.ui.builders import (  # noqa: E402
     target_sensitive_manifest,
     windows_linux_layout,
 )
+from tests.ui.test_indexes_ui import ONLY_LINUX, index_with_a_platformless_child  # noqa: E402
+from tests.ui.test_policy_findings import MISINDENTED  # noqa: E402
 
-from foreign_explorer.core.policy import PolicySource  # noqa: E402
+from foreign_explorer.core.policy import PolicySource, source_from_config  # noqa: E402
 from foreign_explorer.ui.app import ExplorerApp  # noqa: E402
 from foreign_explorer.ui.launch import FileInput, LaunchOptions  # noqa: E402
 
@@ -120,6 +122,23 @@ SHOTS = [
         ["a", *MCR, "escape", "e"],
         size=SMALL,
     ),
+    Shot(
+        "14-config-findings",
+        "--config with allow/deny directly under validation: keys the registry never reads",
+        ["a", *MCR],
+        options=lambda: LaunchOptions(source=source_from_config(MISINDENTED)),
+    ),
+    Shot(
+        "15-no-response",
+        "distribution 3.1.1 under platforms: list drops the connection: no response, no status",
+        ["down"],
+        size=NARROW,
+        options=lambda: LaunchOptions(
+            files=(FileInput("index.json", index_with_a_platformless_child()),),
+            source=source_from_config(ONLY_LINUX),
+            target="distribution-3",
+        ),
+    ),
 ]
 
 
@@ -133,7 +152,9 @@ async def take(shot: Shot, out: Path) -> Path:
             await pilot.pause()
         if shot.keys:
             await pilot.press(*shot.keys)
-        await pilot.pause()
+        # As a user sees it once the typing pauses: the panes held at their heights while a
+        # pattern is typed have taken their natural ones.
+        await pilot.pause(app.SETTLE_AFTER + 0.2)
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
         path = app.save_screenshot(f"{shot.name}.svg", str(out))

@@ -46,3 +46,10 @@ def has_raw_controls(app) -> bool:
 def notices(app) -> list[str]:
     """The text of every notice the app has raised and not yet dismissed."""
     return [f"{n.title}\n{n.message}" for n in app._notifications]
+
+
+async def typing_paused(pilot) -> None:
+    """The screen once the typing pauses: the panes held at their heights while a pattern was
+    typed take their natural ones (what the app's timer does a moment after the last key)."""
+    pilot.app.typing_paused()
+    await pilot.pause()

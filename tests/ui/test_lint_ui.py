@@ -17,18 +17,19 @@ from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import FileInput, LaunchOptions
 from foreign_explorer.ui.model import Explorer, ExplorerState
 from foreign_explorer.ui.screens.confirm import ConfirmScreen
-from foreign_explorer.ui.widgets.pattern_row import LintLines
+from foreign_explorer.ui.widgets.findings import LintLines
+from foreign_explorer.ui.widgets.pattern_row import PatternStatus
 from foreign_explorer.ui.widgets.policy_editor import PolicyEditor
 from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
 from tests.registry import images as im
+from tests.ui.screen import typing_paused
 
 MCR = r"^https://mcr\.microsoft\.com/"
 SIZE = (120, 40)
 
 
-def row_warnings(app: ExplorerApp, list_name: str, position: int) -> LintLines:
-    row = app.screen.query_one(PolicyEditor).rows(list_name)[position]
-    return row.query_one(LintLines)
+def row_warnings(app: ExplorerApp, list_name: str, position: int) -> PatternStatus:
+    return app.screen.query_one(PolicyEditor).rows(list_name)[position].status
 
 
 async def test_an_unanchored_pattern_shows_its_warnings_with_their_urls() -> None:
@@ -36,7 +37,7 @@ async def test_an_unanchored_pattern_shows_its_warnings_with_their_urls() -> Non
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a", *"mcr.microsoft.com")
-        await pilot.pause()
+        await typing_paused(pilot)
         lines = row_warnings(app, "allow", 0)
         assert lines.display
         assert {w.code for w in lines.warnings} >= {UNANCHORED, UNESCAPED_DOT}
@@ -55,6 +56,7 @@ async def test_fixing_the_pattern_clears_its_warnings() -> None:
         editor.rows("allow")[0].input.value = MCR
         await pilot.pause()
         assert app.view.warnings == ()
+        await typing_paused(pilot)
         assert not row_warnings(app, "allow", 0).display
 
 
@@ -87,7 +89,7 @@ async def test_no_warnings_while_the_policy_does_not_compile() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a", *"(")
-        await pilot.pause()
+        await typing_paused(pilot)
         assert app.view.policy_error is not None
         assert app.view.warnings == ()
         assert not row_warnings(app, "allow", 0).display

@@ -8,10 +8,11 @@ from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.widgets.layer_detail import LayerDetail
 from foreign_explorer.ui.widgets.layers_table import LayersTable
-from foreign_explorer.ui.widgets.pattern_row import PatternError, PatternRow
+from foreign_explorer.ui.widgets.pattern_row import PatternRow, PatternStatus
 from foreign_explorer.ui.widgets.policy_editor import PolicyEditor
 from foreign_explorer.ui.widgets.push_preview import PushPreview
 from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
+from tests.ui.screen import typing_paused
 
 MCR = r"^https://mcr\.microsoft\.com/"
 LAYER_0 = 1  # position in the evaluation: config first
@@ -108,8 +109,8 @@ async def test_go_rejected_pattern_shows_error_with_caret_and_keeps_last_evaluat
         await pilot.pause()
         await pilot.press("a", *MCR)
         await pilot.press("(", "?", "=")
-        await pilot.pause()
-        error = app.screen.query_one(PatternError)
+        await typing_paused(pilot)
+        error = app.screen.query_one(PatternStatus)
         shown = str(error.render())
         assert "error parsing regexp: invalid or unsupported Perl syntax: `(?=`" in shown
         lines = shown.splitlines()
@@ -198,7 +199,7 @@ async def test_a_pattern_emptied_after_typing_is_left_out_and_says_so() -> None:
         await pilot.pause()
         assert app.state.source.allow == ()
         assert app.view.evaluation.response.status == 500
-        assert "left out of the policy" in str(app.screen.query_one(".pattern-note").render())
+        assert "left out of the policy" in app.screen.query_one(PatternStatus).note
 
 
 async def test_an_empty_pattern_from_the_start_up_policy_counts_and_says_so() -> None:
@@ -206,7 +207,7 @@ async def test_an_empty_pattern_from_the_start_up_policy_counts_and_says_so() ->
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.view.evaluation.response.status == 201
-        assert "it matches every URL" in str(app.screen.query_one(".pattern-note").render())
+        assert "it matches every URL" in app.screen.query_one(PatternStatus).note
 
 
 async def test_backspace_in_an_empty_pattern_removes_it() -> None:

@@ -18,6 +18,7 @@ from foreign_explorer.ui.launch import FileInput, LaunchOptions
 from foreign_explorer.ui.model import EntryStatus
 from foreign_explorer.ui.screens.export import ExportScreen
 from foreign_explorer.ui.screens.save_as import SaveAsScreen
+from foreign_explorer.ui.widgets.pattern_row import PatternStatus
 from tests.servers.scripted import Reply, ScriptedServer, registry_error, routes
 from tests.ui.builders import Layout, docker_manifest, foreign_layer, windows_linux_layout
 from tests.ui.screen import has_raw_controls, notices, screen_text
@@ -162,7 +163,7 @@ async def test_a_config_pattern_with_controls_is_drawn_with_stand_ins_and_escape
         await pilot.pause()
         text = screen_text(app)
         assert "^https://x␛]0;pwned␇�" in text
-        note = str(app.screen.query_one(".pattern-note").render())
+        note = app.screen.query_one(PatternStatus).note
         assert note == "holds control characters: ^https://x\\x1b]0;pwned\\x07\\u202e"
         assert app.state.source.allow == (pattern,)
         assert not has_raw_controls(app)

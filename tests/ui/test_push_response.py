@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import FileInput, LaunchOptions
-from foreign_explorer.ui.widgets.push_preview import PushPreview
-from tests.ui.builders import docker_manifest, foreign_layer, plain_layer
+from foreign_explorer.ui.widgets.push_preview import PushBody, PushPreview
+from tests.ui.builders import docker_manifest, foreign_layer, many_layers, plain_layer
 from tests.ui.screen import screen_text
 
 
@@ -57,3 +57,16 @@ async def test_the_push_line_stays_at_60_by_20() -> None:
         await pilot.pause()
         assert "✗ HTTP 500 Internal Server Error" in screen_text(app)
         assert "✗ invalid URL" in screen_text(app)
+
+
+async def test_a_body_longer_than_the_pane_says_how_much_more_and_b_shows_it_whole() -> None:
+    app = ExplorerApp(LaunchOptions(files=(FileInput("many.json", many_layers(500)),)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        body = app.view.evaluation.response.body.decode().rstrip("\n")
+        shown = app.screen.query_one(PushBody).content().plain
+        assert len(shown) < len(body)
+        assert shown.splitlines()[-1].endswith("more characters: b shows the whole response")
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen.raw.rstrip("\n") == body

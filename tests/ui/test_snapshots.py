@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from foreign_explorer.core.policy import PolicySource
+from foreign_explorer.core.policy import PolicySource, source_from_config
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import FileInput, LaunchOptions
 from tests.ui.builders import (
@@ -17,6 +17,8 @@ from tests.ui.builders import (
     target_sensitive_manifest,
     windows_linux_layout,
 )
+from tests.ui.test_indexes_ui import ONLY_LINUX, UNREADABLE, index_with_a_platformless_child
+from tests.ui.test_policy_findings import MISINDENTED
 
 MCR = r"^https://mcr\.microsoft\.com/"
 WIDE = (120, 40)
@@ -35,6 +37,19 @@ def two_failing_layers() -> bytes:
     )
 
 
+def typed(*keys: str):
+    """Press `keys`, then let the typing pause: what the screen shows a moment after the last
+    key (the panes held at their heights while a pattern is typed take their natural ones)."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press(*keys)
+        await pilot.pause()
+        pilot.app.typing_paused()
+        await pilot.pause()
+
+    return run_before
+
+
 async def loaded(pilot) -> None:
     """Wait for the references to load (an OCI layout is read in a worker)."""
     for _ in range(2):
@@ -49,8 +64,8 @@ def test_sample(snap_compare, size) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_policy_the_registry_cannot_start_with(snap_compare, size) -> None:
-    press = ["a", *MCR, "escape", "a", *"a{1001}"]
-    assert snap_compare(ExplorerApp(), press=press, terminal_size=size)
+    keys = typed("a", *MCR, "escape", "a", *"a{1001}")
+    assert snap_compare(ExplorerApp(), run_before=keys, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -117,3 +132,31 @@ def test_target_difference_marker(snap_compare) -> None:
 def test_whole_push_response_modal(snap_compare) -> None:
     app = ExplorerApp(LaunchOptions(files=(FileInput("two-failing.json", two_failing_layers()),)))
     assert snap_compare(app, press=["b"], terminal_size=NARROW)
+
+
+@pytest.mark.parametrize(
+    "size", [pytest.param(NARROW, id="80x24"), pytest.param(WIDE, id="120x40")]
+)
+def test_policy_level_findings_of_a_misindented_config(snap_compare, size) -> None:
+    app = ExplorerApp(LaunchOptions(source=source_from_config(MISINDENTED)))
+    assert snap_compare(app, terminal_size=size)
+
+
+@pytest.mark.parametrize(
+    "size", [pytest.param(NARROW, id="80x24"), pytest.param(WIDE, id="120x40")]
+)
+def test_an_indexes_setting_distribution_3_cannot_read(snap_compare, size) -> None:
+    options = LaunchOptions(source=source_from_config(UNREADABLE), target="distribution-3")
+    assert snap_compare(ExplorerApp(options), terminal_size=size)
+
+
+@pytest.mark.parametrize(
+    "size", [pytest.param(NARROW, id="80x24"), pytest.param(WIDE, id="120x40")]
+)
+def test_a_push_distribution_3_answers_by_dropping_the_connection(snap_compare, size) -> None:
+    options = LaunchOptions(
+        files=(FileInput("index.json", index_with_a_platformless_child()),),
+        source=source_from_config(ONLY_LINUX),
+        target="distribution-3",
+    )
+    assert snap_compare(ExplorerApp(options), press=["down"], terminal_size=size)

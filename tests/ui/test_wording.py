@@ -9,7 +9,7 @@ from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.screens.error_details import ErrorDetailsScreen
 from foreign_explorer.ui.screens.open_reference import OpenScreen
-from foreign_explorer.ui.widgets.pattern_row import LintLines
+from foreign_explorer.ui.widgets.pattern_row import PatternStatus
 from foreign_explorer.ui.widgets.policy_editor import PolicyEditor
 from tests.ui.builders import windows_linux_layout
 from tests.ui.screen import screen_text
@@ -22,7 +22,7 @@ async def test_a_pattern_matching_nothing_explains_why_the_url_passes() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         lines = " ".join(
-            " ".join(str(lint.render()).split()) for lint in app.screen.query(LintLines)
+            " ".join(str(lint.render()).split()) for lint in app.screen.query(PatternStatus)
         )
         assert "every loaded URL passes by another pattern" in lines
         assert "matches no loaded URL: passes" not in lines

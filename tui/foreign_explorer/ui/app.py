@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -11,11 +12,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerFailed, WorkerState
 
@@ -28,6 +31,7 @@ from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.messages import HistoryLoaded, ImageFailed, ImageLoaded
 from foreign_explorer.ui.model import (
+    Basis,
     EntryStatus,
     Explorer,
     ExplorerState,
@@ -41,9 +45,10 @@ from foreign_explorer.ui.screens.help import HelpScreen
 from foreign_explorer.ui.screens.main import MainScreen
 from foreign_explorer.ui.screens.open_reference import OpenScreen
 from foreign_explorer.ui.screens.platforms import PlatformScreen
-from foreign_explorer.ui.screens.response import ResponseScreen
+from foreign_explorer.ui.screens.response import FindingsScreen, ResponseScreen
 from foreign_explorer.ui.text import shown, shown_lines
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
+from foreign_explorer.ui.widgets.findings import finding_block
 from foreign_explorer.ui.widgets.image_bar import ImageBar
 from foreign_explorer.ui.widgets.layers_table import LayersTable
 from foreign_explorer.ui.widgets.pattern_row import PatternInput
@@ -104,6 +109,8 @@ class ExplorerApp(Guarded, App[None]):
                 tooltip="Filter the layers as you type"),
         Binding("b", "response", "Response", id="response", show=False,
                 tooltip="Show the whole push response, to read or copy"),
+        Binding("w", "findings", "Findings", id="findings", show=False,
+                tooltip="Every lint finding of this policy with its whole message"),
         Binding("question_mark", "help", "Help", id="help", key_display="?",
                 tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave foreign-explorer"),
@@ -123,6 +130,9 @@ class ExplorerApp(Guarded, App[None]):
     CONTEXT_KEYS = {"retry", "error_details", "cycle_image", "close_image"}
     # Every error the guard turned into a notice (tests look here; the user gets `!`).
     reported: list[BaseException] = []
+    # Seconds without a keystroke in a pattern after which the panes held at their heights
+    # while it was typed take their natural heights (one layout pass, off the keystroke path).
+    SETTLE_AFTER = 0.4
 
     def __init__(
         self, options: LaunchOptions | None = None, *, client_factory: ClientFactory | None = None
@@ -142,6 +152,7 @@ class ExplorerApp(Guarded, App[None]):
         self._guarding = False
         self._problem: tuple[str, str, str] | None = None
         self._last_report: tuple[str, float] = ("", 0.0)
+        self._settle_timer: Timer | None = None
 
     # -- life cycle --------------------------------------------------------------------------
 
@@ -243,15 +254,18 @@ class ExplorerApp(Guarded, App[None]):
 
     # -- the one place state changes -------------------------------------------------------------
 
-    def apply(self, state: ExplorerState) -> None:
-        """Derive the view for `state` once and show it."""
+    def apply(self, state: ExplorerState, hold: bool = False) -> None:
+        """Derive the view for `state` once and show it; `hold`: from a keystroke in a pattern,
+        the panes keep their heights until the typing pauses (see widgets/held.py)."""
         view = self.explorer.derive(state)
         if view.selected != state.selected:
             state = replace(state, selected=view.selected)
             view = replace(view, state=state)
         self.state, self.view = state, view
         if any(isinstance(s, MainScreen) for s in self.screen_stack):
-            self.main.show(view)
+            self.main.show(view, hold)
+            if not hold:
+                self.typing_paused()
             # Only what the footer depends on; refreshing on every keystroke redraws it.
             bindings_key = tuple(self._applies(a) for a in sorted(self.CONTEXT_KEYS))
             if bindings_key != self._bindings_key:
@@ -303,6 +317,10 @@ class ExplorerApp(Guarded, App[None]):
         self.post_message(HistoryLoaded(key, slot, history))
 
     def _after_load(self, entry: ImageEntry) -> None:
+        # The loaded image, its caches and its table rows live as long as it is open: out of
+        # the cyclic collector's reach, so that a full collection (which walks every object,
+        # tens of ms with 20 images of 500 layers) never lands on a keystroke.
+        self.call_after_refresh(gc.freeze)
         if entry.notice:
             self.notify(entry.notice, severity="warning")
         if entry.status is EntryStatus.READY and entry.key == self._current_key():
@@ -355,12 +373,31 @@ class ExplorerApp(Guarded, App[None]):
 
     @on(PolicyEditor.Changed)
     def _policy_changed(self, message: PolicyEditor.Changed) -> None:
+        # `replace`, never a new PolicySource: the configuration's keys (for lint) stay.
         source = self.state.source.with_flags(allow=message.allow, deny=message.deny)
+        self._settle_later(self.SETTLE_AFTER)
         if source != self.state.source:
-            self.apply(replace(self.state, source=source))
+            self.apply(replace(self.state, source=source), hold=True)
+
+    def _settle_later(self, delay: float | None) -> None:
+        """Let the held panes take their natural heights `delay` seconds after the last
+        keystroke (None: now, and nothing pending)."""
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settle_timer = None
+        if delay is None:
+            return
+        self._settle_timer = self.set_timer(delay, self.typing_paused)
+
+    def typing_paused(self) -> None:
+        """The held panes take their natural heights (the timer's work, or leaving a pattern)."""
+        self._settle_later(None)
+        if any(isinstance(s, MainScreen) for s in self.screen_stack):
+            self.main.settle()
 
     @on(PolicyEditor.Left)
     def _policy_left(self) -> None:
+        self.typing_paused()
         self.main.query_one(LayersTable).focus()
 
     @on(LayersTable.Selected)
@@ -488,6 +525,22 @@ class ExplorerApp(Guarded, App[None]):
         name = view.entry.name if view.entry is not None else "nothing loaded"
         title = f"docker push of {shown(name)} to {view.profile.name} would get"
         self.push_screen(ResponseScreen(title, text, raw or text.plain))
+
+    def action_findings(self) -> None:
+        view = self.view
+        if not view.warnings:
+            if view.policy_error is not None:
+                text = "w lists the lint findings: none while the registry would not start"
+            else:
+                text = "w lists the lint findings: this policy has none"
+            self.notify(text)
+            return
+        count = len(view.warnings)
+        title = f"{count} lint finding{'s' if count > 1 else ''} on {view.profile.name}"
+        if view.basis is Basis.LAST_STARTABLE:
+            title += " (the configuration's keys, read with the last policy that started)"
+        blocks = "\n\n".join(finding_block(w) for w in view.warnings)
+        self.push_screen(FindingsScreen(title, Text(blocks), blocks))
 
     def action_export(self) -> None:
         view = self.view

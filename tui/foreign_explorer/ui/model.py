@@ -29,6 +29,7 @@ from foreign_explorer.core.manifest import (
 )
 from foreign_explorer.core.policy import (
     Policy,
+    PolicyIndexesError,
     PolicySource,
     PolicyStartupError,
     PolicyUnsupported,
@@ -237,8 +238,9 @@ class ExplorerView:
     selected: int | None
     summaries: tuple[EntrySummary, ...]
     mirrors_cleanly: bool | None = None
-    # Lint of the edited policy against every open image's checked URLs (none while it
-    # does not compile): each warning carries a URL the engine has judged.
+    # Lint of the edited policy against every open image's checked URLs: each warning carries
+    # a URL the engine has judged, or names a configuration key. While the edited policy does
+    # not compile, only the findings about keys (from the last policy that did).
     warnings: tuple[LintWarning, ...] = ()
     # Which policy the layer verdicts belong to; with LAST_STARTABLE, that policy's lists.
     basis: Basis = Basis.CURRENT
@@ -270,6 +272,9 @@ class ExplorerView:
             return ""
         if isinstance(error, PolicyUnsupported):
             return f"no verdict: {error.message}"
+        if isinstance(error, PolicyIndexesError):
+            # Its message names validation.manifests.indexes already, as check prints it.
+            return f"the registry would not start: {error.message}"
         where = error.list_name if error.index is None else f"{error.list_name}[{error.index}]"
         if error.pattern is not None:
             where += f" `{error.pattern}`"
@@ -407,6 +412,12 @@ class Explorer:
         if error is None:
             other = other_policy if other_error is None else None
             warnings = lint_policy(policy, self.loaded_urls(state), other=other)
+        elif basis is Basis.LAST_STARTABLE:
+            # What the configuration's own keys and variables are (never read, fork-only,
+            # deprecated) does not depend on the pattern being typed: those findings stay,
+            # from the last policy the registry started with, which holds the same keys.
+            found = lint_policy(policy, self.loaded_urls(state))
+            warnings = tuple(w for w in found if w.path is not None)
         entry = state.entry
         image = entry.current if entry is not None else None
         evaluation = other = None

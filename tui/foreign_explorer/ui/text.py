@@ -126,16 +126,44 @@ def target_name(profile: Profile) -> str:
     return profile.name
 
 
-def lines_needed(text: Text, width: int) -> int:
-    """How many rows `text` takes when wrapped to `width` (as a widget would draw it)."""
-    if width <= 0:
-        return 0
+def _console(width: int) -> Any:
     from rich.console import Console
 
     console = _MEASURE.get(width)
     if console is None:
         console = _MEASURE[width] = Console(width=width, file=None, legacy_windows=False)
-    return len(text.wrap(console, width))
+    return console
+
+
+def wrapped(text: Text, width: int) -> list[Text]:
+    """The rows `text` takes when wrapped to `width` (as a widget would draw it)."""
+    if width <= 0:
+        return []
+    return list(text.wrap(_console(width), width))
+
+
+def lines_needed(text: Text, width: int) -> int:
+    """How many rows `text` takes when wrapped to `width` (as a widget would draw it)."""
+    return len(wrapped(text, width))
+
+
+def in_rows(lines: list[Text], width: int, rows: int) -> Text:
+    """Exactly `rows` rows: `lines` padded with empty ones, or cut with `…` ending the last row
+    kept. Each line must fit `width`; the result does not wrap again."""
+    if len(lines) > rows:
+        lines = lines[:rows]
+        if lines:
+            last = lines[-1].copy()
+            last.rstrip()
+            last.truncate(max(width - 2, 0))
+            last.append(" …")
+            lines[-1] = last
+    else:
+        lines = lines + [Text() for _ in range(rows - len(lines))]
+    text = Text("\n").join(lines)
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
 
 
 _MEASURE: dict[int, Any] = {}

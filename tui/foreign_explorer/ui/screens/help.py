@@ -23,8 +23,12 @@ ABOUT = (
 LINT = (
     "⚠ under a pattern (or under the lists, for the policy as a whole) is a URL the registry "
     "would accept although you most likely did not mean it, or reject although you did; the "
-    "engine judged that very URL before showing it. s suggests allow patterns made from the "
-    "open images' layer URLs (anchored, dots escaped, ending at a `/`), verified the same way."
+    "engine judged that very URL before showing it. ℹ is the same for what is true but no "
+    "risk. Under the lists, a line that starts with a key (validation.allow, "
+    "validation.manifests.referencelimit, REGISTRY_VALIDATION_…) is about the configuration "
+    "itself: a key the registry never reads, one only a fork reads, a deprecated one. w lists "
+    "every finding with its whole message. s suggests allow patterns made from the open "
+    "images' layer URLs (anchored, dots escaped, ending at a `/`), verified the same way."
 )
 
 

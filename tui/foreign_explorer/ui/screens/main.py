@@ -57,19 +57,26 @@ class MainScreen(Guarded, Screen):
         # Below 100 columns the keys only fit (q Quit included) without their padding.
         self.query_one(Footer).compact = event.size.width < 100
 
-    def show(self, view: ExplorerView) -> None:
-        """Hand the one view to every widget; none of them looks at another."""
+    def show(self, view: ExplorerView, hold: bool = False) -> None:
+        """Hand the one view to every widget; none of them looks at another. `hold`: a pattern
+        is being typed, the panes keep their heights until `settle` (see widgets/held.py)."""
         self.query_one(VerdictHeader).show(view)
         self.query_one(ImageBar).show(view)
         table = self.query_one(LayersTable)
         table.loading = view.entry is not None and view.entry.status is EntryStatus.LOADING
         table.show(view)
         _set_title(self.query_one("#layers-pane"), layers_title(view))
-        self.query_one(PolicyEditor).show(view)
+        self.query_one(PolicyEditor).show(view, hold)
         detail = self.query_one(LayerDetail)
-        detail.show(view)
+        detail.show(view, hold)
         _set_title(self.query_one("#detail-pane"), detail_title(detail.selected(), view))
-        self.query_one(PushPreview).show(view)
+        self.query_one(PushPreview).show(view, hold)
+
+    def settle(self) -> None:
+        """The typing paused: every pane takes its natural height (one layout pass at most)."""
+        self.query_one(PolicyEditor).release()
+        self.query_one(LayerDetail).release()
+        self.query_one(PushPreview).release()
 
 
 def _set_title(widget: Widget, title: str) -> None:

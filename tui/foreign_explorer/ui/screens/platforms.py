@@ -29,6 +29,8 @@ def row_text(row: PlatformRow, width: int, no_verdict: str | None = None) -> Tex
     response = row.evaluation.response
     if response.accepted:
         text.append(f"{PASS} {response.status_line}")
+    elif response.status is None:
+        text.append(f"{FAIL} no response: {row.evaluation.summary}")
     else:
         # The status code and the reason: the row must fit one line (OptionList wraps).
         text.append(f"{FAIL} {response.status}: {row.evaluation.summary}")

@@ -1,4 +1,5 @@
-"""`b`: the whole push response (status line and body), to read, scroll and copy."""
+"""`b`: the whole push response (status line and body), to read, scroll and copy; `w`: the
+lint findings, the same way."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class ResponseScreen(Guarded, ModalScreen[None]):
         Binding("escape,q,b", "dismiss", "Close", id="response.close", tooltip="Back"),
         Binding("c", "copy", "Copy", id="response.copy", tooltip="Copy the response body"),
     ]
+    COPIED = "push response copied to the clipboard (OSC 52)"
 
     def __init__(self, title: str, text: Text, raw: str) -> None:
         super().__init__(classes="modal")
@@ -37,7 +39,7 @@ class ResponseScreen(Guarded, ModalScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.raw)
-        self.notify("push response copied to the clipboard (OSC 52)")
+        self.notify(self.COPIED)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -45,3 +47,14 @@ class ResponseScreen(Guarded, ModalScreen[None]):
             self.action_copy()
         else:
             self.dismiss()
+
+
+class FindingsScreen(ResponseScreen):
+    """`w`: every lint finding of the policy shown, each with where it is, its whole message
+    and the URL (or index) that shows it."""
+
+    BINDINGS = [
+        Binding("escape,q,w", "dismiss", "Close", id="findings.close", tooltip="Back"),
+        Binding("c", "copy", "Copy", id="findings.copy", tooltip="Copy the findings as text"),
+    ]
+    COPIED = "findings copied to the clipboard (OSC 52)"

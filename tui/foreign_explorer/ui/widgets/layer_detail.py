@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
 
-from foreign_explorer.core.evaluate import DescriptorVerdict, UrlVerdict, Verdict
+from foreign_explorer.core.evaluate import (
+    DescriptorVerdict,
+    UrlVerdict,
+    Verdict,
+    child_must_exist,
+)
 from foreign_explorer.core.manifest import Role
 from foreign_explorer.ui.model import Basis, EntryStatus, ExplorerView
 from foreign_explorer.ui.text import (
@@ -16,10 +20,10 @@ from foreign_explorer.ui.text import (
     badges,
     check_description,
     group_digits,
-    lines_needed,
     mark,
     shown,
 )
+from foreign_explorer.ui.widgets.held import HeldText
 
 
 def detail_title(verdict: DescriptorVerdict | None, view: ExplorerView | None = None) -> str:
@@ -36,7 +40,7 @@ def detail_title(verdict: DescriptorVerdict | None, view: ExplorerView | None = 
     return title
 
 
-class LayerDetail(Widget):
+class LayerDetail(HeldText):
     """Media type, size, digest, history, then each URL and why it passes or fails."""
 
     COMPONENT_CLASSES = {
@@ -53,14 +57,14 @@ class LayerDetail(Widget):
         super().__init__(id=id)
         self._view: ExplorerView | None = None
 
-    def show(self, view: ExplorerView) -> None:
+    def show(self, view: ExplorerView, hold: bool = False) -> None:
+        """Show the view's selected descriptor; `hold`: a pattern is being typed (see held)."""
         before = self._shown()
         self._view = view
         # Most keystrokes leave the selected layer's verdict as it was: no refresh at all; and
         # a new text of as many rows is a repaint, not a layout pass of the whole screen.
         if self._shown() != before:
-            rows = lines_needed(self.render(), self.size.width)
-            self.refresh(layout=rows != self.size.height)
+            self.changed(hold)
 
     def _shown(self) -> tuple[object, ...]:
         view = self._view
@@ -88,7 +92,7 @@ class LayerDetail(Widget):
             return None
         return view.evaluation.descriptor(view.selected)
 
-    def render(self) -> Text:
+    def content(self) -> Text:
         view = self._view
         verdict = self.selected()
         if view is None or verdict is None:
@@ -102,6 +106,14 @@ class LayerDetail(Widget):
             text.append(
                 "under the last policy the registry started with, not the edited one:\n",
                 self._style("dim"),
+            )
+        if self._crashes(view):
+            # What the push gets, before what the child's own check says.
+            text.append(
+                "✗ no response: this child has no platform, and reading it makes the "
+                f"registry's request handler panic ({view.profile.name} under "
+                "validation.manifests.indexes platforms: list): the connection is closed\n",
+                self._style("fail"),
             )
         ok_style = self._style("pass" if verdict.ok else "fail")
         text.append(f"{mark(verdict.ok)} {VERDICT_WORDS[verdict.verdict]}", ok_style)
@@ -147,7 +159,10 @@ class LayerDetail(Widget):
         history = self._history(view, verdict)
         if history:
             text.append(f"\nhistory: {shown(history)}", self._style("dim"))
-        if d.platform is not None:
+        if d.role is Role.CHILD:
+            platform = shown(str(d.platform)) if d.platform is not None else ""
+            text.append(f"\nplatform: {platform or '(none given)'}", self._style("dim"))
+        elif d.platform is not None:
             text.append(f"\nplatform: {shown(str(d.platform))}", self._style("dim"))
         return text
 
@@ -213,6 +228,16 @@ class LayerDetail(Widget):
         if d.index < len(image.history):
             return image.history[d.index]
         return None
+
+    @staticmethod
+    def _crashes(view: ExplorerView) -> bool:
+        """Whether the selected index child is the one the registry panics on (no response)."""
+        evaluation = view.evaluation
+        if evaluation is None or view.selected is None or evaluation.response.dropped is None:
+            return False
+        if not evaluation.manifest.is_index:
+            return False
+        return child_must_exist(evaluation.prepared, view.selected, evaluation.policy) is None
 
     def _other(self, view: ExplorerView) -> DescriptorVerdict | None:
         if view.other is None or view.selected is None or view.selected not in view.differs:

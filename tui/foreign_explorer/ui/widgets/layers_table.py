@@ -130,6 +130,7 @@ class LayersTable(Guarded, DataTable):
         self._width = 0
         self._static_widths: tuple[object, dict[str, int]] = (None, {})
         self.visible_positions: tuple[int, ...] = ()
+        self._cells_rendered: dict[tuple[object, ...], tuple[object, object]] = {}
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -281,6 +282,37 @@ class LayersTable(Guarded, DataTable):
             )
             for p, kind in enumerate(evaluation.kinds)
         }
+
+    def _render_cell(  # type: ignore[no-untyped-def]
+        self, row_index, column_index, base_style, width, cursor=False, hover=False
+    ):
+        # DataTable keys its cell cache on a counter that every update_cell bumps: one verdict
+        # changing re-renders every visible cell (most of a verdict-changing keystroke's cost
+        # at 500 layers). Keyed on the cell's own value instead, only changed cells render.
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        value = self.get_cell(row_key, column_key)
+        key = (
+            row_key,
+            column_key,
+            row_index,
+            base_style,
+            width,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+        )
+        hit = self._cells_rendered.get(key)
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._cells_rendered) > 20_000:
+            self._cells_rendered.clear()
+        self._cells_rendered[key] = (value, lines)
+        return lines
 
     def _move_to(self, position: int | None) -> None:
         if position is None or position not in self.visible_positions:

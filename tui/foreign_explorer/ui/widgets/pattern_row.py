@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,15 +9,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
-from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from foreign_explorer.core.goregex import GoRegexpError, compile_go
-from foreign_explorer.core.lint import MATCHES_NONE, TITLES, LintWarning, Outcome
+from foreign_explorer.core.lint import LintWarning
 from foreign_explorer.core.profiles import GoVersion
 from foreign_explorer.core.visible import is_visible
 from foreign_explorer.ui.guard import Guarded
-from foreign_explorer.ui.text import FAIL, lines_needed, shown, window
+from foreign_explorer.ui.text import FAIL, in_rows, lines_needed, shown, window
+from foreign_explorer.ui.widgets.findings import findings_text, tooltip_text
+from foreign_explorer.ui.widgets.held import HeldText
 from foreign_explorer.ui.widgets.visible_input import VisibleInput
 
 
@@ -41,120 +40,126 @@ class GoPatternValidator(Validator):
         return self.success()
 
 
-class PatternError(Widget):
-    """Go's error text, then the pattern with a caret under the offending position."""
+class PatternStatus(HeldText):
+    """What a pattern's row says under it: Go's error with a caret under the offending
+    position, a note (empty, pending, control characters), then the lint findings.
 
-    COMPONENT_CLASSES = {"pattern-error--message", "pattern-error--caret"}
+    While its row has focus it keeps three rows at least, room for Go's error: a pattern
+    turning invalid as it is typed repaints the row instead of laying the screen out again.
+    """
+
+    COMPONENT_CLASSES = {
+        "pattern-status--message",
+        "pattern-status--caret",
+        "pattern-status--note",
+        "pattern-status--hint",
+        "lint-lines--title",
+        "lint-lines--url",
+        "lint-lines--info",
+    }
+    FOCUSED_ROWS = 3
+    HINT = "Enter or Esc: back to the layers · ctrl+↑/↓: move it"
 
     def __init__(self) -> None:
         super().__init__()
         self.error: GoRegexpError | None = None
         self.pattern = ""
-        self.display = False
-
-    def show(self, pattern: str, error: GoRegexpError | None) -> None:
-        if (pattern, error) == (self.pattern, self.error) or (error is None is self.error):
-            self.pattern = pattern
-            return
-        self.pattern, self.error = pattern, error
-        if (error is not None) != self.display:
-            self.display = error is not None
-            self.refresh(layout=True)
-            return
-        # While a pattern stays invalid, each keystroke changes the text, rarely its height.
-        self.refresh(layout=lines_needed(self.render(), self.size.width) != self.size.height)
-
-    def render(self) -> Text:
-        error = self.error
-        if error is None:
-            return Text()
-        text = Text()
-        text.append(
-            f"{FAIL} {shown(error.message)}",
-            self.get_component_rich_style("pattern-error--message"),
-        )
-        if error.caret is not None:
-            width = max(self.size.width - 1, 8)
-            # Each character as it is drawn (escapes widen it), so the caret stays under it.
-            cells = [shown(c) for c in self.pattern]
-            flat = "".join(cells)
-            at = sum(len(c) for c in cells[: error.caret])
-            piece, at = window(flat, at, width)
-            text.append(f"\n{piece}\n")
-            text.append(" " * at + "^", self.get_component_rich_style("pattern-error--caret"))
-        return text
-
-
-def _short(profile: str) -> str:
-    return profile.removeprefix("distribution-")
-
-
-def warning_line(warning: LintWarning) -> tuple[str, str]:
-    """(what is wrong, what the registry does with which URL) for one line on screen."""
-    if warning.code == MATCHES_NONE:
-        # The title alone beside "passes <url>" reads as a contradiction: say why it passes.
-        return warning.message, f"e.g. {warning.example}"
-    if warning.code not in TITLES or not warning.claims:
-        # A finding without a URL to prove it (a config key the registry ignores, say).
-        return warning.message, warning.example or ""
-    first, *others = warning.claims
-    verb = "passes" if first.outcome is Outcome.ACCEPTED else "rejected"
-    if not others:
-        return warning.title, f"{verb} {warning.example}"
-    starts = [c for c in others if c.outcome is Outcome.NO_START]
-    if starts:
-        names = "/".join(_short(c.profile) for c in starts)
-        return warning.title, f"{names} would not start; {verb} {warning.example}"
-    second = others[0]
-    their = "passes" if second.outcome is Outcome.ACCEPTED else "rejected"
-    return (
-        warning.title,
-        f"{verb} on {_short(first.profile)}, {their} on {_short(second.profile)}: "
-        f"{warning.example}",
-    )
-
-
-class LintLines(Widget):
-    """Lint findings, one line each: what is wrong, and the URL the engine judged to prove it."""
-
-    COMPONENT_CLASSES = {"lint-lines--title", "lint-lines--url"}
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
+        self.note = ""
         self.warnings: tuple[LintWarning, ...] = ()
+        self.focused = False
         self.display = False
 
-    def show(self, warnings: tuple[LintWarning, ...]) -> None:
-        # Only on change: each refresh costs a layout pass, and this runs on every keystroke.
+    def show(self, pattern: str, error: GoRegexpError | None, note: str, hold: bool) -> None:
+        """The pattern as typed, Go's error on it (or None) and the note under it."""
+        if (error, note) == (self.error, self.note) and (error is None or pattern == self.pattern):
+            self.pattern = pattern  # drawn only with an error
+            return
+        self.pattern, self.error, self.note = pattern, error, note
+        self._update_tooltip()
+        self.changed(hold)
+
+    def show_warnings(self, warnings: tuple[LintWarning, ...], hold: bool = False) -> None:
         if warnings == self.warnings:
             return
-        was_shown = bool(self.warnings)
         self.warnings = warnings
-        self.display = bool(warnings)
-        tip = "\n\n".join(f"{w.where}: {shown(w.message)}" for w in warnings)
-        self.tooltip = Text(tip) if tip else None
-        rows = len(self.render().plain.split("\n")) if warnings else 0
-        self.refresh(layout=was_shown != bool(warnings) or rows != self.size.height)
+        self._update_tooltip()
+        self.changed(hold)
+
+    def set_focused(self, focused: bool) -> None:
+        if focused != self.focused:
+            self.focused = focused
+            self.changed(hold=False)
+
+    def _update_tooltip(self) -> None:
+        parts = []
+        if self.error is not None:
+            parts.append(shown(self.error.message))
+        tip = tooltip_text(self.warnings)
+        if tip is not None:
+            parts.append(tip.plain)
+        self.tooltip = Text("\n\n".join(parts)) if parts else None
+
+    def wants_display(self) -> bool:
+        return self.focused or bool(self.error or self.note or self.warnings)
+
+    def held_rows(self) -> int:
+        return self.FOCUSED_ROWS if self.focused else 0
+
+    def content(self) -> Text:
+        return self._text(compact=False)
 
     def render(self) -> Text:
+        if not self.is_held:
+            return super().render()
+        # Held: when the whole text does not fit, Go's error takes one row, then the caret.
+        width = self.content_size.width
+        held = self._held or 0
+        rows = self._rows(self._cut(self._text(compact=False)), width)
+        if len(rows) > held:
+            rows = self._rows(self._cut(self._text(compact=True)), width)
+        return in_rows(rows, width, held)
+
+    def _text(self, compact: bool) -> Text:
+        width = max(self.content_size.width, 8)
         text = Text()
-        title_style = self.get_component_rich_style("lint-lines--title")
-        url_style = self.get_component_rich_style("lint-lines--url")
-        width = max(self.content_size.width, 20)
-        for number, warning in enumerate(self.warnings):
-            title, rest = warning_line(warning)
-            head = f"⚠ {title}:" if rest else f"⚠ {title}"
-            # Words (and URLs) whole where they fit: no break at a URL's hyphens.
-            line_text = shown(f"{head} {rest}" if rest else head)
-            lines = textwrap.wrap(line_text, width=width, break_on_hyphens=False)
-            for k, line in enumerate(lines):
-                if number or k:
-                    text.append("\n")
-                if k == 0:
-                    text.append(line[: len(head)], title_style)
-                    text.append(line[len(head) :], url_style)
-                else:
-                    text.append(line, url_style)
+        error = self.error
+        if error is not None:
+            message = Text(f"{FAIL} {shown(error.message)}")
+            if compact:
+                message.truncate(width, overflow="ellipsis")
+            message.stylize(self.get_component_rich_style("pattern-status--message"))
+            text.append_text(message)
+            if error.caret is not None:
+                # Each character as it is drawn (escapes widen it), so the caret stays under it.
+                cells = [shown(c) for c in self.pattern]
+                flat = "".join(cells)
+                at = sum(len(c) for c in cells[: error.caret])
+                piece, at = window(flat, at, max(width - 1, 8))
+                text.append(f"\n{piece}\n")
+                caret = self.get_component_rich_style("pattern-status--caret")
+                text.append(" " * at + "^", caret)
+        if self.note:
+            if text:
+                text.append("\n")
+            text.append(self.note, self.get_component_rich_style("pattern-status--note"))
+        if self.warnings:
+            if text:
+                text.append("\n")
+            text.append_text(
+                findings_text(
+                    self.warnings,
+                    width,
+                    self.get_component_rich_style("lint-lines--title"),
+                    self.get_component_rich_style("lint-lines--url"),
+                    self.get_component_rich_style("lint-lines--info"),
+                )
+            )
+        if self.focused:
+            if not text:
+                text.append(self.HINT, self.get_component_rich_style("pattern-status--hint"))
+            rows = lines_needed(text, width)
+            if rows < self.FOCUSED_ROWS:
+                text.append("\n" * (self.FOCUSED_ROWS - rows))
         return text
 
 
@@ -200,6 +205,12 @@ class PatternInput(VisibleInput):
         return super().refresh(
             *regions, repaint=repaint, layout=layout and not self._typing, recompose=recompose
         )
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        # The field draws its text scrolled itself: a repaint, not a scroll pass of the screen
+        # (Textual's default, which every keystroke past the field's width would pay).
+        if round(old_value) != round(new_value):
+            self.refresh()
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
@@ -250,7 +261,6 @@ class PatternRow(Guarded, Vertical):
         self.validator = GoPatternValidator(go)
         # The text as last reported by the input: readable before the input is composed.
         self._value = value
-        self._note: str | None = None
         # Emptied by the user (as opposed to added with `a`/`d` and not typed in yet).
         self._emptied = False
 
@@ -269,13 +279,11 @@ class PatternRow(Guarded, Vertical):
                 select_on_focus=False,
             )
             yield Button("✕", classes="pattern-remove", compact=True, tooltip="Remove this pattern")
-        yield PatternError()
-        yield Label("", classes="pattern-note")
-        yield LintLines(classes="pattern-warnings")
+        yield PatternStatus()
 
     def on_mount(self) -> None:
         self.input.validate(self._value)
-        self._show_error()
+        self._show_error(hold=False)
 
     @property
     def input(self) -> PatternInput:
@@ -289,23 +297,39 @@ class PatternRow(Guarded, Vertical):
     def error(self) -> GoRegexpError | None:
         return self.validator.error
 
-    def show_warnings(self, warnings: tuple[LintWarning, ...]) -> None:
-        self.query_one(LintLines).show(warnings)
+    @property
+    def status(self) -> PatternStatus:
+        return self.query_one(PatternStatus)
+
+    def show_warnings(self, warnings: tuple[LintWarning, ...], hold: bool = False) -> None:
+        self.status.show_warnings(warnings, hold)
+
+    def release(self) -> None:
+        """The typing paused: the row's text takes its natural height."""
+        self.status.release()
 
     def set_number(self, number: int) -> None:
-        self.query_one(".pattern-number", Label).update(str(number))
+        label = self.query_one(".pattern-number", Label)
+        if str(label.content) != str(number):
+            # A fixed width: a repaint, not a layout pass.
+            label.update(str(number), layout=False)
 
     def set_go(self, go: GoVersion) -> None:
         if self.validator.go != go:
             self.validator.go = go
             self.input.validate(self._value)
-            self._show_error()
+            self._show_error(hold=False)
 
     def focus_input(self) -> None:
         self.input.focus()
 
-    def _show_error(self) -> None:
-        self.query_one(PatternError).show(self._value, self.validator.error)
+    def on_descendant_focus(self) -> None:
+        self.status.set_focused(self.input.has_focus)
+
+    def on_descendant_blur(self) -> None:
+        self.status.set_focused(self.input.has_focus)
+
+    def _show_error(self, hold: bool) -> None:
         if self.pending and not self._value and self._emptied:
             text = "empty: left out of the policy until you type (empty would match every URL)"
         elif self.pending and not self._value:
@@ -316,11 +340,7 @@ class PatternRow(Guarded, Vertical):
             text = f"holds control characters: {shown(self._value)}"
         else:
             text = ""
-        if text != self._note:
-            self._note = text
-            note = self.query_one(".pattern-note", Label)
-            note.update(text)
-            note.display = bool(text)
+        self.status.show(self._value, self.validator.error, text, hold)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -332,7 +352,8 @@ class PatternRow(Guarded, Vertical):
         elif changed:
             # Emptied by an edit: left out, like a row just added, not "match every URL".
             self.pending = self._emptied = True
-        self._show_error()
+        # Typed: the row keeps its height until the typing pauses (see held).
+        self._show_error(hold=changed and self.input.has_focus)
         # The input reports its initial value too: that is no edit.
         if changed:
             self.post_message(self.Edited(self))

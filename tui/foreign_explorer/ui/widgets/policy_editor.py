@@ -10,12 +10,19 @@ from textual.message import Message
 from textual.widgets import Label, Static
 
 from foreign_explorer.core.lint import LintWarning
-from foreign_explorer.core.policy import PolicySource, PolicyStartupError, PolicyUnsupported
+from foreign_explorer.core.policy import (
+    PolicyIndexesError,
+    PolicySource,
+    PolicyStartupError,
+    PolicyUnsupported,
+)
 from foreign_explorer.core.profiles import GoVersion
+from foreign_explorer.core.report import indexes_line
 from foreign_explorer.ui.guard import Guarded
-from foreign_explorer.ui.model import ExplorerView
+from foreign_explorer.ui.model import Basis, ExplorerView
 from foreign_explorer.ui.text import shown
-from foreign_explorer.ui.widgets.pattern_row import LintLines, PatternRow
+from foreign_explorer.ui.widgets.findings import LintLines, is_policy_level
+from foreign_explorer.ui.widgets.pattern_row import PatternRow
 
 LISTS = ("allow", "deny")
 
@@ -47,13 +54,15 @@ class PolicyEditor(Guarded, VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._go: GoVersion = (1, 19, 8)
-        self._startup_note = ""
+        self._view: ExplorerView | None = None
 
     def compose(self) -> ComposeResult:
         for name in LISTS:
             yield Label(name, classes="list-title")
             yield Vertical(id=f"{name}-rows", classes="pattern-list")
             yield Label("", id=f"{name}-empty", classes="list-empty")
+        # validation.manifests.indexes, as check says it (when the target reads it or it is set).
+        yield Static("", id="policy-indexes")
         yield LintLines(id="policy-warnings")
         yield Static("", id="policy-status")
         yield Label("a allow · d deny · s suggest · Tab next pane · Esc back", id="policy-hint")
@@ -73,36 +82,39 @@ class PolicyEditor(Guarded, VerticalScroll):
             patterns = source.allow if name == "allow" else source.deny
             await container.mount_all(PatternRow(name, p, go) for p in patterns)
         self._renumber()
+        self._show_empty()
 
     async def add(self, list_name: str) -> PatternRow:
         row = PatternRow(list_name, "", self._go, pending=True)
         await self.query_one(f"#{list_name}-rows", Vertical).mount(row)
         self._renumber()
+        # Now, not at the first keystroke: a line going away then would re-lay out the screen.
+        self._show_empty()
         row.focus_input()
-        self.call_after_refresh(self.scroll_to_widget, row)
+        self.call_after_refresh(self._keep_in_view, row)
         return row
 
-    def show(self, view: ExplorerView) -> None:
-        """What the App derived: the Go version to check with, and policy-wide facts."""
+    def _keep_in_view(self, row: PatternRow) -> None:
+        """The row being typed in, whole if it fits, else from its input line down."""
+        if not row.is_attached:
+            return
+        top = row.outer_size.height > self.scrollable_content_region.height
+        self.scroll_to_widget(row, animate=False, top=top)
+
+    def show(self, view: ExplorerView, hold: bool = False) -> None:
+        """What the App derived: the Go version to check with, and policy-wide facts; `hold`:
+        a pattern is being typed, the lines keep their height (see held)."""
         if view.profile.go != self._go:
             self._go = view.profile.go
             for name in LISTS:
                 for row in self.rows(name):
                     row.set_go(self._go)
-        source = view.source
-        enabled = source.validation_enabled
-        for name in LISTS:
-            if self.rows(name):
-                text = ""
-            elif not enabled:
-                text = "(ignored: validation is disabled)"
-            elif name == "allow" and view.policy.allows_nothing and view.policy_error is None:
-                text = "(empty: the registry allows nothing)"
-            elif name == "allow":
-                text = "(empty: every URL not denied passes)"
-            else:
-                text = "(empty)"
-            _set_text(self.query_one(f"#{name}-empty", Label), text)
+        self._view = view
+        enabled = view.source.validation_enabled
+        self._show_empty()
+        _set_text(
+            self.query_one("#policy-indexes", Static), indexes_line(view.source, view.profile) or ""
+        )
         error = view.policy_error
         if error is not None:
             status = self._startup_text(error)
@@ -111,16 +123,46 @@ class PolicyEditor(Guarded, VerticalScroll):
         else:
             status = ""
         _set_text(self.query_one("#policy-status", Static), status)
-        self._show_warnings(view.warnings)
+        self._show_warnings(view.warnings, hold)
 
-    def _show_warnings(self, warnings: tuple[LintWarning, ...]) -> None:
+    def _show_empty(self) -> None:
+        """What an empty list means, under it."""
+        view = self._view
+        if view is None:
+            return
+        enabled = view.source.validation_enabled
+        for name in LISTS:
+            if self.rows(name):
+                text = ""
+            elif not enabled:
+                text = "(ignored: validation is disabled)"
+            elif name == "allow" and view.policy_error is not None:
+                text = "(empty)"  # what it means depends on a policy the registry starts with
+            elif name == "allow" and view.policy.allows_nothing:
+                text = "(empty: the registry allows nothing)"
+            elif name == "allow":
+                text = "(empty: every URL not denied passes)"
+            else:
+                text = "(empty)"
+            _set_text(self.query_one(f"#{name}-empty", Label), text)
+
+    def release(self) -> None:
+        """The typing paused: every line takes its natural height."""
+        for name in LISTS:
+            for row in self.rows(name):
+                row.release()
+                if row.input.has_focus:
+                    self.call_after_refresh(self._keep_in_view, row)
+        self.query_one("#policy-warnings", LintLines).release()
+
+    def _show_warnings(self, warnings: tuple[LintWarning, ...], hold: bool) -> None:
         """Each warning under its pattern; those about the policy as a whole under the lists."""
         by_pattern: dict[tuple[str, int], list[LintWarning]] = {}
         wide: list[LintWarning] = []
         for warning in warnings:
             # About one allow or deny pattern: under it. Anything else (the policy as a whole,
             # config keys the registry ignores, other settings): one line under the lists.
-            if warning.index is not None and warning.list_name in LISTS:
+            if not is_policy_level(warning):
                 by_pattern.setdefault((warning.list_name, warning.index), []).append(warning)
             else:
                 wide.append(warning)
@@ -129,19 +171,26 @@ class PolicyEditor(Guarded, VerticalScroll):
             index = 0
             for row in self.rows(name):
                 if row.pending:
-                    row.show_warnings(())
+                    row.show_warnings((), hold)
                     continue
-                row.show_warnings(tuple(by_pattern.get((name, index), ())))
+                row.show_warnings(tuple(by_pattern.get((name, index), ())), hold)
                 index += 1
-        self.query_one("#policy-warnings", LintLines).show(tuple(wide))
+        note = ""
+        if self._view is not None and self._view.basis is Basis.LAST_STARTABLE:
+            note = "(read with the last policy the registry started with: the edited one does not)"
+        self.query_one("#policy-warnings", LintLines).show(tuple(wide), hold, note)
 
     def _startup_text(self, error: PolicyStartupError | PolicyUnsupported) -> str:
         if isinstance(error, PolicyUnsupported):
             return f"✗ {shown(error.message)}"
+        if isinstance(error, PolicyIndexesError) or error.list_name not in LISTS:
+            # Not about a pattern (validation.manifests.indexes): the message names it.
+            return f"✗ the registry would not start: {shown(error.message)}"
         rows = [row for row in self.rows(error.list_name) if not row.pending]
         if error.index is not None and error.index < len(rows) and rows[error.index].error:
-            # The row shows Go's error already; say only what it means.
-            return f"✗ the registry would not start: {error.list_name}[{error.index}] is invalid"
+            # The row shows Go's error, and the header what it means: nothing to add here (a
+            # line that came and went as a pattern is typed would re-lay out the screen).
+            return ""
         where = f"{error.list_name}[{error.index}]" if error.index is not None else error.list_name
         return f"✗ the registry would not start ({where}): {shown(error.message)}"
 
@@ -170,6 +219,7 @@ class PolicyEditor(Guarded, VerticalScroll):
         counted = not row.pending
         await row.remove()
         self._renumber()
+        self._show_empty()
         if counted:
             self._post_changed()
         rest = self.rows(row.list_name)

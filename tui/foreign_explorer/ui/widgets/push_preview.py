@@ -10,19 +10,24 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from foreign_explorer.core.response import PushResponse
 from foreign_explorer.ui.model import EntryStatus, ExplorerView
 from foreign_explorer.ui.text import mark, shown
+from foreign_explorer.ui.widgets.held import HeldText
 
 
 def response_text(
     response: PushResponse, ok_style: Style | str = "", fail_style: Style | str = ""
 ) -> Text:
-    """`✓ HTTP 201 Created  (empty body…)` or `✗ HTTP 500 …  {"errors":[…]}`, body escaped."""
+    """`✓ HTTP 201 Created  (empty body…)` or `✗ HTTP 500 …  {"errors":[…]}`, body escaped;
+    `✗ no response: …` when the registry drops the connection (there is no status to show)."""
     ok = response.accepted
     text = Text()
+    if response.dropped is not None:
+        text.append(f"{mark(False)} no response", fail_style)
+        text.append(f": {shown(response.dropped)}")
+        return text
     text.append(f"{mark(ok)} HTTP {response.status_line}", ok_style if ok else fail_style)
     if ok:
         text.append("  (empty body: the manifest is stored)")
@@ -62,6 +67,28 @@ def push_text(
     return response_text(view.evaluation.response, ok_style, fail_style)
 
 
+class PushBody(HeldText):
+    """The pane's text (held while a pattern is typed, like the other panes), up to
+    `MAX_ROWS` rows: past them a last line says how much more there is and that `b` shows it
+    whole (a body of a hundred errors would be 150 rows to redraw on every keystroke)."""
+
+    MAX_ROWS = 24
+
+    def __init__(self, preview: PushPreview) -> None:
+        super().__init__(id="push-body")
+        self._preview = preview
+
+    def content(self) -> Text:
+        text = self._preview.text()
+        limit = (self.MAX_ROWS - 1) * max(self.content_size.width, 40)
+        if len(text) <= limit:
+            return text
+        more = len(text) - limit
+        shown = text[:limit]
+        shown.append(f"…\n… {more:,} more characters: b shows the whole response")
+        return shown
+
+
 class PushPreview(VerticalScroll):
     """`HTTP 500 Internal Server Error  {"errors":[...]}` as the registry writes it."""
 
@@ -71,16 +98,22 @@ class PushPreview(VerticalScroll):
         super().__init__(id=id)
         self._view: ExplorerView | None = None
         self._shown: object = ()
+        # The text for `_shown` (a body of a hundred errors costs a millisecond to encode).
+        self._text: Text | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="push-body", markup=False)
+        yield PushBody(self)
 
-    def show(self, view: ExplorerView) -> None:
+    def show(self, view: ExplorerView, hold: bool = False) -> None:
         self._view = view
         key = self._key(view)
         if key != self._shown:
             self._shown = key
-            self.query_one("#push-body", Static).update(self.text())
+            self._text = None
+            self.query_one(PushBody).changed(hold)
+
+    def release(self) -> None:
+        self.query_one(PushBody).release()
 
     @staticmethod
     def _key(view: ExplorerView) -> object:
@@ -89,6 +122,12 @@ class PushPreview(VerticalScroll):
         return (entry.status if entry else None, view.push_known, view.refusal, response)
 
     def text(self) -> Text:
-        ok = self.get_component_rich_style("push-preview--pass")
-        fail = self.get_component_rich_style("push-preview--fail")
-        return push_text(self._view, ok, fail)
+        if self._text is None:
+            ok = self.get_component_rich_style("push-preview--pass")
+            fail = self.get_component_rich_style("push-preview--fail")
+            self._text = push_text(self._view, ok, fail)
+        return self._text.copy()
+
+    def notify_style_update(self) -> None:
+        self._text = None  # the theme changed: its colours are in the text
+        super().notify_style_update()
