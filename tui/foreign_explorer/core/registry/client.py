@@ -35,6 +35,7 @@ from foreign_explorer.core.registry.credentials import (
 from foreign_explorer.core.registry.deadline import Deadline
 from foreign_explorer.core.registry.defaults import DEFAULT_JOBS, DEFAULT_TIMEOUT
 from foreign_explorer.core.registry.hosts import HostSettings
+from foreign_explorer.core.registry.jsonbody import read_json, read_object
 from foreign_explorer.core.registry.ocilayout import (
     PREFIX as OCI_PREFIX,
 )
@@ -229,12 +230,7 @@ class FetchedImage:
 
 def layer_history(config: bytes, layer_count: int) -> tuple[str | None, ...]:
     """Each layer's `created_by` line: history entries with `empty_layer` skipped, in order."""
-    try:
-        doc = json.loads(config.decode("utf-8", errors="replace"))
-    except RecursionError:
-        raise e.MalformedResponse("image config is nested too deeply to read") from None
-    except ValueError as exc:
-        raise e.MalformedResponse(f"image config is not valid JSON ({exc})") from None
+    doc = read_json(config, "image config")
     history = doc.get("history") if isinstance(doc, dict) else None
     lines: list[str | None] = []
     for item in history if isinstance(history, list) else []:
@@ -305,14 +301,7 @@ def manifest_media_type(content_type: str, body: bytes, where: str) -> str:
         raise e.HTMLResponse(f"{where} is an HTML page, not a manifest")
     if content_type not in _GENERIC_TYPES:
         raise _unsupported(content_type, where)
-    try:
-        doc = json.loads(body.decode("utf-8", errors="replace"))
-    except RecursionError:
-        raise e.MalformedResponse(f"{where} is nested too deeply to read") from None
-    except ValueError as exc:
-        raise e.MalformedResponse(f"{where} is not valid JSON ({exc})") from None
-    if not isinstance(doc, dict):
-        raise e.MalformedResponse(f"{where} is JSON but not an object")
+    doc = read_object(body, where)
     declared = doc.get("mediaType")
     if declared in _READABLE:
         return declared  # type: ignore[return-value]

@@ -7,10 +7,10 @@ does. Index JSON is read with the stdlib json: listing children is not on the ve
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from foreign_explorer.core.registry.errors import MalformedResponse, PlatformError
+from foreign_explorer.core.registry.jsonbody import read_json
 
 _ARCH_ALIASES = {
     "x86_64": ("amd64", ""),
@@ -82,12 +82,7 @@ def _text(value: object) -> str:
 
 def parse_index(data: bytes, where: str = "index") -> tuple[IndexChild, ...]:
     """Every child of an index, in order. Entries that are not objects are skipped."""
-    try:
-        doc = json.loads(data.decode("utf-8", errors="replace"))
-    except RecursionError:
-        raise MalformedResponse(f"{where} is nested too deeply to read") from None
-    except ValueError as exc:
-        raise MalformedResponse(f"{where} is not valid JSON ({exc})") from None
+    doc = read_json(data, where)
     if not isinstance(doc, dict) or not isinstance(doc.get("manifests"), list):
         raise MalformedResponse(f"{where} has no 'manifests' list")
     children = []

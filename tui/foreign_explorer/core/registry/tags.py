@@ -8,10 +8,10 @@ origin only, and bounded: pages, bytes per page and tags in all.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from foreign_explorer.core.registry import errors as e
+from foreign_explorer.core.registry.jsonbody import read_object
 
 MAX_PAGE_BYTES = 4 * 1024 * 1024
 MAX_PAGES = 1000
@@ -27,14 +27,7 @@ class TagPage:
 
 def parse_tags(body: bytes, where: str) -> tuple[str, ...]:
     """The `tags` of a tag list answer (`null` and a missing list are no tags)."""
-    try:
-        doc = json.loads(body.decode("utf-8", errors="replace"))
-    except RecursionError:
-        raise e.MalformedResponse(f"{where} is nested too deeply to read") from None
-    except ValueError as exc:
-        raise e.MalformedResponse(f"{where} is not valid JSON ({exc})") from None
-    if not isinstance(doc, dict):
-        raise e.MalformedResponse(f"{where} is JSON but not an object")
+    doc = read_object(body, where)
     tags = doc.get("tags")
     if tags is None:
         return ()
