@@ -10,6 +10,7 @@ followed to another origin at all.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import time
@@ -579,11 +580,7 @@ class Transport:
         on_too_large: Callable[[int | None], e.RegistryError] | None,
     ) -> Response:
         limit = self._limit(url)
-        if limit is None:
-            return await self._exchange_now(
-                method, url, headers, data, max_bytes, purpose, on_too_large
-            )
-        async with limit:
+        async with limit if limit is not None else contextlib.nullcontext():
             return await self._exchange_now(
                 method, url, headers, data, max_bytes, purpose, on_too_large
             )
