@@ -13,8 +13,13 @@ import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 
-from foreign_explorer.core.listcheck.model import ListFailure, ListImage, ListPlatform, Origin
-from foreign_explorer.core.listcheck.model import ListResult
+from foreign_explorer.core.listcheck.model import (
+    ListFailure,
+    ListImage,
+    ListPlatform,
+    ListResult,
+    Origin,
+)
 from foreign_explorer.core.source import SourceInfo
 from foreign_explorer.ui.overview_loading import MirrorInput
 from tests.ui.builders import OCI_INDEX, docker_manifest, foreign_layer, plain_layer, sha

@@ -15,7 +15,6 @@ from foreign_explorer.commands.arguments import (
     add_timeout_argument,
     positive_int,
 )
-from foreign_explorer.core.registry.defaults import DEFAULT_JOBS
 from foreign_explorer.commands.status import (
     EXIT_ACCEPTED,
     EXIT_INTERNAL,
@@ -23,6 +22,7 @@ from foreign_explorer.commands.status import (
     EXIT_STARTUP,
     EXIT_USAGE,
 )
+from foreign_explorer.core.registry.defaults import DEFAULT_JOBS
 
 __all__ = [
     "EXIT_ACCEPTED",

@@ -26,9 +26,7 @@ async def fetch_mirror(
     from foreign_explorer.core.registry.client import RegistryClient
 
     async with RegistryClient(mirror.options) as client:
-        results = fetch_list(
-            mirror.repositories, client, jobs=mirror.jobs, on_planned=on_planned
-        )
+        results = fetch_list(mirror.repositories, client, jobs=mirror.jobs, on_planned=on_planned)
         async for result in results:
             yield result
 

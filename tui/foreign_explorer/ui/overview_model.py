@@ -88,9 +88,7 @@ class OverviewRow:
         return (_RANK[self.state], self.order)
 
     def haystack(self) -> str:
-        return " ".join(
-            (self.state.value, self.reference, self.platform, self.reason)
-        ).casefold()
+        return " ".join((self.state.value, self.reference, self.platform, self.reason)).casefold()
 
 
 @dataclass(frozen=True)
@@ -223,7 +221,7 @@ class Overview:
             source = view.basis_source
             allow = ", ".join(visible(p) for p in source.allow) or "(none)"
             deny = ", ".join(visible(p) for p in source.deny) or "(none)"
-            parts.append(f"verdicts of the last policy it started with: allow {allow} · deny {deny}")
+            parts.append(f"verdicts of the last policy it started with: allow {allow} deny {deny}")
         return " · ".join(parts)
 
     def _rows(self, judgement: ListJudgement | None, policy: Policy) -> list[OverviewRow]:
