@@ -29,8 +29,11 @@ from tests.ui.screen import has_raw_controls, screen_text
 MCR = r"^https://mcr\.microsoft\.com/"
 
 
-def app_for(results, source: PolicySource = PolicySource(), **kwargs) -> ExplorerApp:
-    return ExplorerApp(LaunchOptions(source=source, mirror=offline_mirror(results, **kwargs)))
+def app_for(results, source: PolicySource | None = None, **kwargs) -> ExplorerApp:
+    options = LaunchOptions(
+        source=source or PolicySource(), mirror=offline_mirror(results, **kwargs)
+    )
+    return ExplorerApp(options)
 
 
 async def loaded(pilot) -> OverviewScreen:
@@ -144,13 +147,14 @@ async def test_enter_opens_the_rows_platform_in_the_layer_view_and_esc_keeps_the
 async def test_a_policy_the_registry_cannot_start_with_shows_no_count_as_current() -> None:
     app = app_for(small_list())
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await loaded(pilot)
+        await loaded(pilot)
         await pilot.press("a", *"a{1001}")
         await pilot.pause()
         first, second = screen_text(app).splitlines()[:2]
         assert "the registry would not start: allow[0] `a{1001}`" in first
         assert "mirror cleanly" not in screen_text(app)
-        assert "verdicts of the last policy it started with" in second
+        # `a{1001` (typed on the way) is a literal to Go: the last policy that started.
+        assert "rows: the last policy it started with, allow a{1001 deny (none)" in second
         assert app.view.policy_error is not None
 
 

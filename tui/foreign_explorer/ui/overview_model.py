@@ -215,13 +215,15 @@ class Overview:
             planned = max(self.planned, self.fetched)
             noun = "image" if planned == 1 else "images"
             parts.append(f"fetched {self.fetched} of {planned} {noun}…")
-        elif self.description:
-            parts.append(visible(self.description))
         if view.basis is Basis.LAST_STARTABLE and view.basis_source is not None:
             source = view.basis_source
             allow = ", ".join(visible(p) for p in source.allow) or "(none)"
             deny = ", ".join(visible(p) for p in source.deny) or "(none)"
-            parts.append(f"verdicts of the last policy it started with: allow {allow} deny {deny}")
+            parts.append(f"rows: the last policy it started with, allow {allow} deny {deny}")
+        elif view.basis is Basis.NONE:
+            parts.append("no verdicts: no policy so far starts the registry")
+        if self.done and self.description:
+            parts.append(visible(self.description))
         return " · ".join(parts)
 
     def _rows(self, judgement: ListJudgement | None, policy: Policy) -> list[OverviewRow]:

@@ -58,6 +58,16 @@ def fit(text: str, width: int) -> str:
     return cut + "…"
 
 
+def fit_left(text: str, width: int) -> str:
+    """`text` cut at its start (`…ows/servercore:ltsc2019`): a reference's tail tells rows apart."""
+    if cell_len(text) <= width:
+        return text
+    cut = text
+    while cut and cell_len(cut) > width - 1:
+        cut = cut[1:]
+    return "…" + cut
+
+
 class OverviewTable(Guarded, DataTable):
     """The overview's rows, from the one OverviewView; Enter opens the highlighted one."""
 
@@ -111,7 +121,7 @@ class OverviewTable(Guarded, DataTable):
         available = max(20, self.size.width - 1) - 2 - 8
         longest_ref = max((cell_len(r.reference) for r in rows), default=5)
         longest_platform = max((cell_len(r.platform) for r in rows), default=8)
-        platform = min(max(8, longest_platform), 30, max(6, available // 5))
+        platform = min(max(8, longest_platform), 30, max(6, available * 2 // 7))
         least_reason = max(12, available // 4)
         reference = min(max(5, longest_ref), max(12, available - platform - 3 - least_reason))
         reason = max(8, available - platform - reference - 3)
@@ -132,7 +142,7 @@ class OverviewTable(Guarded, DataTable):
 
         return {
             "mark": Text(f" {row.mark}", style=tone, no_wrap=True),
-            "reference": cell(row.reference, widths.reference),
+            "reference": Text(f" {fit_left(row.reference, widths.reference)}", no_wrap=True),
             "platform": cell(row.platform, widths.platform),
             "foreign": cell(row.foreign, 6),
             "reason": cell(row.reason, widths.reason, dim if row.state is RowState.CLEAN else tone),
