@@ -15,7 +15,7 @@ from textual.screen import Screen
 from foreign_explorer.core.listcheck.judge import judge_list, prepare_image
 from foreign_explorer.core.listcheck.model import ListFailure, ListImage, Origin
 from foreign_explorer.core.policy import PolicySource, compile_policy
-from foreign_explorer.core.profiles import DISTRIBUTION_2_8
+from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import LaunchOptions
 from foreign_explorer.ui.overview_model import RowState
@@ -302,3 +302,19 @@ async def test_typing_a_pattern_that_reorders_the_rows_lays_nothing_out(
             await pilot.pause()
         assert [r.key for r in screen.view.rows] != before
         assert passes == []
+
+
+async def test_switching_target_re_judges_the_list_for_that_registry() -> None:
+    results = small_list()
+    app = app_for(results, PolicySource(allow=(MCR,)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.state.profile is DISTRIBUTION_3
+        policy = compile_policy(PolicySource(allow=(MCR,)), DISTRIBUTION_3)
+        images = [prepare_image(r, DISTRIBUTION_3) for r in results if isinstance(r, ListImage)]
+        failures = [r for r in results if isinstance(r, ListFailure)]
+        judgement = judge_list(images, policy, failures)
+        assert shown_verdicts(screen) == core_verdicts(judgement)
+        assert "target distribution-3" in screen_text(app)

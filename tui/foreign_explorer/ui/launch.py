@@ -110,7 +110,10 @@ def run(args: argparse.Namespace) -> int:
     if "-" in (getattr(args, "lists", None) or ()) and not _keys_from_terminal():
         from foreign_explorer.console import error
 
-        error("foreign-explorer", "--from - read the list from standard input: no terminal left")
+        error(
+            "foreign-explorer",
+            "--from -: the list came on standard input, and no terminal is left for the keys",
+        )
         return 2
     from foreign_explorer.ui.app import ExplorerApp
 

@@ -39,7 +39,7 @@ class MirrorInput:
     # RegistryOptions, with each list's own registry settings merged in.
     options: Any = None
     jobs: int = 8
-    # What the lists say about themselves: the format detected, settings merged.
+    # What the lists say about themselves beyond their format: settings not modelled, merged.
     notices: tuple[str, ...] = ()
     # `file: format, N repositories`, for the overview's status line.
     description: str = ""
@@ -68,7 +68,7 @@ def mirror_input(args: argparse.Namespace) -> MirrorInput:
 
     lists = read_lists(args.lists)
     described = [describe(name, mirror_list) for name, mirror_list in lists]
-    notices = list(described)
+    notices: list[str] = []
     for name, mirror_list in lists:
         notices.extend(f"{name}: {notice}" for notice in mirror_list.notices)
     repositories = list_repositories(list(args.references or ()), lists)

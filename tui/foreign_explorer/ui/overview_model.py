@@ -298,7 +298,25 @@ def _image_rows(position: int, verdict: ImageVerdict) -> list[OverviewRow]:
     if index is not None and (not index.accepted or not verdict.platforms):
         # As check prints it: the index itself, when it is refused or has no image to judge.
         rows.append(_platform_row(position, image, -1, index, "index"))
-    return rows
+    return rows + _skipped_rows(position, image)
+
+
+def _skipped_rows(position: int, image: ListImage) -> list[OverviewRow]:
+    """Children that are no image manifest (a nested index, an artifact): not judged."""
+    return [
+        OverviewRow(
+            key=f"{image.origin.position} skipped {number}",
+            state=RowState.NOTE,
+            mark=NOTE,
+            reference=visible(image.reference),
+            platform="",
+            foreign="",
+            reason=visible(note),
+            image=position,
+            order=(image.origin, 1000 + number),
+        )
+        for number, note in enumerate(image.skipped)
+    ]
 
 
 def _unjudged_image_rows(position: int, image: ListImage) -> list[OverviewRow]:
@@ -317,7 +335,7 @@ def _unjudged_image_rows(position: int, image: ListImage) -> list[OverviewRow]:
             order=(image.origin, number),
         )
         for number, platform in enumerate(image.platforms)
-    ]
+    ] + _skipped_rows(position, image)
 
 
 def _counts(view: ExplorerView, judgement: ListJudgement | None) -> tuple[str, str]:

@@ -106,6 +106,9 @@ class OverviewScreen(Guarded, Screen):
         self.query_one("#overview-pane").border_title = "Mirror list"
         self.query_one("#overview-policy").border_title = "Policy for the whole list (Go RE2)"
         self.query_one("#overview-filter").display = False
+        for notice in self.mirror.notices:
+            # What check says on stderr: settings of the list that are not modelled, merged.
+            self.app.notify(notice, severity="warning", timeout=12)
         self.fetch()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual._two_way_dict import TwoWayDict
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowKey
@@ -77,6 +78,11 @@ class OverviewTable(Guarded, DataTable):
         "overview--warn",
         "overview--dim",
     }
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="overview.table.open",
+                tooltip="Open the highlighted image in the layer view"),
+    ]  # fmt: skip
 
     class Highlighted(Message):
         """The user moved to another row (None: the hint row)."""
