@@ -23,7 +23,7 @@ from foreign_explorer.ui.screens.overview import OverviewScreen
 from foreign_explorer.ui.widgets.overview_table import OverviewTable
 from tests.core.listcheck.conftest import _no_proxies_or_docker_env, keys, mirror
 from tests.core.listcheck.mirrorset import MirrorSet, write
-from tests.ui.screen import screen_text
+from tests.ui.screen import has_raw_controls, screen_text
 
 __all__ = ["_no_proxies_or_docker_env", "keys", "mirror"]
 pytestmark = pytest.mark.registry
@@ -169,3 +169,23 @@ async def test_enter_opens_the_selected_platform_and_esc_returns_with_the_policy
         assert app.state.source.allow == (MCR,)
         row = next(r for r in screen.view.rows if r.key == target.key)
         assert row.state is RowState.CLEAN
+
+
+async def test_a_hostile_url_from_a_registry_is_shown_escaped_never_obeyed(
+    tmp_path: Path,
+) -> None:
+    from tests.commands.hostile import hostile_registry
+
+    with hostile_registry() as reference:
+        listed = write(tmp_path, "list.txt", f"{reference}\n")
+        app = app_from(["--from", listed])
+        # Wide enough for the whole reason on the line under the table.
+        async with app.run_test(size=(220, 40)) as pilot:
+            screen = await loaded(pilot)
+            (row,) = screen.view.rows
+            assert row.state is RowState.BLOCKED
+            text = screen_text(app)
+            assert not has_raw_controls(app)
+            # The whole reason under the table: escapes visible, markup drawn as typed.
+            assert "https://mcr.microsoft.com/\\x1b[2J\\x00\\x07\\u202e" in text
+            assert "[link](x)" in text

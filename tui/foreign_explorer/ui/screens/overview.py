@@ -292,10 +292,11 @@ class OverviewScreen(Guarded, Screen):
         view = self.view
         if view is not None and view.judgement is not None and blocker is None:
             judgement = view.judgement
+            blocked, unjudged = judgement.blocked_platforms, len(judgement.failures)
             summary = (
                 f"With this policy on {explorer.profile.name}, {judgement.summary()} "
-                f"({judgement.blocked_platforms} blocked platforms, "
-                f"{len(judgement.failures)} images not judged)."
+                f"({blocked} platform{'s' if blocked != 1 else ''} blocked, "
+                f"{unjudged} image{'s' if unjudged != 1 else ''} not judged)."
             )
         else:
             summary = f"No verdict for the list on {explorer.profile.name} with this policy."
