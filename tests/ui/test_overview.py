@@ -93,6 +93,18 @@ async def test_typing_an_allow_pattern_updates_every_count_and_verdict() -> None
         assert screen.view.counts.startswith(judgement.summary())
         assert shown_verdicts(screen) == core_verdicts(judgement)
         assert judgement.summary() in screen_text(app)
+        # The table's cells, in its order, say what the rows say (updated in place).
+        table = screen.query_one(OverviewTable)
+        drawn = [
+            (table.get_row_at(i)[0].plain.strip(), table.get_row_at(i)[-1].plain.strip())
+            for i in range(table.row_count)
+        ]
+        assert [mark for mark, _ in drawn] == [r.mark for r in screen.view.rows]
+        # Cut with `…` to the column's width.
+        assert all(
+            r.reason.startswith(reason.removesuffix("…"))
+            for (_, reason), r in zip(drawn, screen.view.rows, strict=True)
+        )
 
 
 async def test_blocked_rows_come_first_then_not_judged_then_clean_in_list_order() -> None:
