@@ -29,6 +29,7 @@ from tests.ui.builders import (  # noqa: E402
     target_sensitive_manifest,
     windows_linux_layout,
 )
+from tests.ui.overview_lists import offline_mirror, small_list  # noqa: E402
 from tests.ui.test_indexes_ui import ONLY_LINUX, index_with_a_platformless_child  # noqa: E402
 from tests.ui.test_policy_findings import MISINDENTED  # noqa: E402
 
@@ -139,6 +140,13 @@ SHOTS = [
             target="distribution-3",
         ),
     ),
+    Shot(
+        "overview",
+        "--from a mirror list: every image x platform, blocked first, one policy for all",
+        ["a", *MCR, "escape"],
+        options=lambda: LaunchOptions(mirror=offline_mirror(small_list())),
+        before=_workers_done,
+    ),
 ]
 
 
@@ -170,7 +178,7 @@ def to_png(svg: Path) -> Path:
     return png
 
 
-async def main_async(out: Path, png: bool) -> int:
+async def main_async(out: Path, png: bool, only: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     cwd = Path.cwd()
     with tempfile.TemporaryDirectory() as scratch:
@@ -179,7 +187,8 @@ async def main_async(out: Path, png: bool) -> int:
         windows_linux_layout(Path(scratch) / "layout")
         os.chdir(scratch)
         try:
-            svgs = [await take(shot, out.resolve()) for shot in SHOTS]
+            chosen = [s for s in SHOTS if not only or s.name in only]
+            svgs = [await take(shot, out.resolve()) for shot in chosen]
         finally:
             os.chdir(cwd)
     for svg in svgs:
@@ -191,8 +200,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--no-png", action="store_true", help="SVG only (no cairo needed)")
+    parser.add_argument("--only", action="append", metavar="NAME", help="just this shot")
     args = parser.parse_args()
-    return asyncio.run(main_async(args.out, not args.no_png))
+    return asyncio.run(main_async(args.out, not args.no_png, args.only))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from foreign_explorer.commands.arguments import (
     Parser,
     add_policy_arguments,
     add_timeout_argument,
+    positive_int,
 )
 from foreign_explorer.commands.status import (
     EXIT_ACCEPTED,
@@ -21,6 +22,7 @@ from foreign_explorer.commands.status import (
     EXIT_STARTUP,
     EXIT_USAGE,
 )
+from foreign_explorer.core.registry.defaults import DEFAULT_JOBS
 
 __all__ = [
     "EXIT_ACCEPTED",
@@ -49,6 +51,23 @@ def app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--file", "-f", action="append", metavar="PATH", help="a manifest file; repeatable"
+    )
+    parser.add_argument(
+        "--from",
+        dest="lists",
+        action="append",
+        metavar="FILE",
+        help="open the mirror overview of a list: a plain list of references, a skopeo sync "
+        "YAML file or a regsync configuration (detected from the content); - for stdin; "
+        "repeatable; REFs given too join the list",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        default=DEFAULT_JOBS,
+        metavar="N",
+        help="with --from: requests in flight at once per registry (default: %(default)s)",
     )
     add_policy_arguments(parser)
     parser.add_argument(
@@ -124,6 +143,7 @@ _TOP_HELP = f"""foreign-explorer {__version__}: why a registry rejects foreign l
 usage:
   foreign-explorer [REF ...] [--file PATH] [--config CONFIG.yml] [--allow RE]... [--deny RE]...
                    [--target ...] [--platform ...] [--plain-http] [--insecure] [--timeout S]
+  foreign-explorer --from FILE|- [REF ...] [--jobs N] [policy flags as above]
   foreign-explorer check REF|--file PATH|--file -|--sample [--platform P] [--timeout SECONDS]
                          [--allow RE]... [--deny RE]... [--config CONFIG.yml] [--env-file FILE]
                          [--validation-disabled] [--target distribution-2.8|distribution-3]

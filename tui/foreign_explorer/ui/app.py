@@ -42,8 +42,10 @@ from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.error_details import ErrorDetailsScreen
 from foreign_explorer.ui.screens.export import ExportScreen
 from foreign_explorer.ui.screens.help import HelpScreen
+from foreign_explorer.ui.screens.list_layers import ListLayersScreen
 from foreign_explorer.ui.screens.main import MainScreen
 from foreign_explorer.ui.screens.open_reference import OpenScreen
+from foreign_explorer.ui.screens.overview import OverviewScreen
 from foreign_explorer.ui.screens.platforms import PlatformScreen
 from foreign_explorer.ui.screens.response import FindingsScreen, ResponseScreen
 from foreign_explorer.ui.text import shown, shown_lines
@@ -74,6 +76,11 @@ NOT_APPLICABLE = {
     ),
     "x": ("close_image", "x closes an image when more than one is open: this is the only one"),
 }
+# App keys the mirror overview does not take: the layer view's, and those it has its own of.
+NOT_ON_OVERVIEW = {
+    "add_pattern", "suggest", "export", "platforms", "filter", "response", "findings", "open",
+    "close_image", "retry", "error_details", "cycle_image",
+}  # fmt: skip
 
 
 def registry_client(options: LaunchOptions) -> Any:
@@ -157,7 +164,8 @@ class ExplorerApp(Guarded, App[None]):
     # -- life cycle --------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        await self.push_screen(MainScreen())
+        mirror = self.options.mirror
+        await self.push_screen(MainScreen() if mirror is None else ListLayersScreen())
         self._guarding = True
         await self.main.query_one(PolicyEditor).load(self.state.source, self.state.profile.go)
         entries = [self._file_entry(f.name, f.data) for f in self.options.files]
@@ -170,6 +178,10 @@ class ExplorerApp(Guarded, App[None]):
         self._load_pending()
         for entry in entries:
             self._after_load(entry)
+        if mirror is not None:
+            # `--from FILE`: the overview of the list on top; Enter opens an image under it.
+            self.install_screen(OverviewScreen(mirror), name="overview")
+            await self.push_screen("overview")
 
     async def on_unmount(self) -> None:
         if self._client is not None:
@@ -262,7 +274,9 @@ class ExplorerApp(Guarded, App[None]):
             state = replace(state, selected=view.selected)
             view = replace(view, state=state)
         self.state, self.view = state, view
-        if any(isinstance(s, MainScreen) for s in self.screen_stack):
+        overview = self._overview()
+        # Under the mirror overview the layer view is hidden: it is shown again on return.
+        if overview is None and any(isinstance(s, MainScreen) for s in self.screen_stack):
             self.main.show(view, hold)
             if not hold:
                 self.typing_paused()
@@ -271,6 +285,12 @@ class ExplorerApp(Guarded, App[None]):
             if bindings_key != self._bindings_key:
                 self._bindings_key = bindings_key
                 self.refresh_bindings()
+        if overview is not None:
+            overview.show_view(view, hold)
+
+    def _overview(self) -> OverviewScreen | None:
+        """The mirror overview, while it is open (behind a modal, perhaps)."""
+        return next((s for s in self.screen_stack if isinstance(s, OverviewScreen)), None)
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -394,6 +414,9 @@ class ExplorerApp(Guarded, App[None]):
         self._settle_later(None)
         if any(isinstance(s, MainScreen) for s in self.screen_stack):
             self.main.settle()
+        overview = self._overview()
+        if overview is not None:
+            overview.settle()
 
     @on(PolicyEditor.Left)
     def _policy_left(self) -> None:
@@ -424,6 +447,8 @@ class ExplorerApp(Guarded, App[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NOT_ON_OVERVIEW and isinstance(self.screen, OverviewScreen):
+            return False
         if action == "filter":
             # Textual does not see `/` as printable, so it would show while typing a pattern.
             return not isinstance(self._main_focus(), Input)
@@ -584,7 +609,9 @@ class ExplorerApp(Guarded, App[None]):
         self.push_screen(PlatformScreen(entry.name, rows, entry.chosen, no_verdict), picked)
 
     def action_help(self) -> None:
+        own = [s for s in (self.screen,) if isinstance(s, OverviewScreen | ListLayersScreen)]
         sections = [
+            *((_screen_keys(s), list(type(s).BINDINGS)) for s in own),
             ("Explorer", list(self.BINDINGS)),
             ("In a pattern", list(PatternInput.BINDINGS)),
             ("In the filter", list(FilterBar.BINDINGS)),
@@ -682,6 +709,14 @@ class ExplorerApp(Guarded, App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every explorer key, by its description and its tooltip; Textual's own only for
         what the keys do not cover (the theme)."""
+        if isinstance(screen, OverviewScreen | ListLayersScreen):
+            for binding in type(screen).BINDINGS:
+                assert isinstance(binding, Binding)
+                yield SystemCommand(
+                    f"{binding.description} ({binding.key_display or binding.key})",
+                    binding.tooltip or binding.description,
+                    partial(self.call_later, screen.run_action, binding.action),
+                )
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if not self._palette_allows(binding):
@@ -699,3 +734,9 @@ class ExplorerApp(Guarded, App[None]):
     def _palette_allows(self, binding: Binding) -> bool:
         name = binding.action.split("(", 1)[0]
         return bool(self.check_action(name, ())) and self._applies(name)
+
+
+def _screen_keys(screen: Screen) -> str:
+    if isinstance(screen, OverviewScreen):
+        return "Mirror overview (--from)"
+    return "Layer view of an image of the list"

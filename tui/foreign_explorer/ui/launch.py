@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from foreign_explorer.core.errors import ForeignExplorerError
 from foreign_explorer.core.policy import PolicySource
 from foreign_explorer.core.registry.deadline import DEFAULT_TIMEOUT
+from foreign_explorer.ui.overview_loading import MirrorInput
 
 FRAMES_PER_SECOND = 240
 
@@ -32,11 +33,13 @@ class LaunchOptions:
     insecure: bool = False
     # Seconds for fetching one image (--timeout).
     timeout: float = DEFAULT_TIMEOUT
+    # `--from FILE`: the explorer opens on the mirror overview of the list.
+    mirror: MirrorInput | None = None
 
     @property
     def sample(self) -> bool:
         """With nothing to open, the bundled sample: the first run works offline."""
-        return not self.references and not self.files
+        return not self.references and not self.files and self.mirror is None
 
 
 def options_from_args(args: argparse.Namespace) -> LaunchOptions:
@@ -45,6 +48,24 @@ def options_from_args(args: argparse.Namespace) -> LaunchOptions:
     from foreign_explorer.core.profiles import get_profile
 
     profile = get_profile(args.target)
+    if getattr(args, "lists", None):
+        from foreign_explorer.core.errors import InputError
+        from foreign_explorer.ui.overview_loading import list_usage_problem, mirror_input
+
+        problem = list_usage_problem(args)
+        if problem:
+            raise InputError(problem)
+        # Read now, like check: a list that cannot be read is a usage error, not a screen.
+        # REFs given beside --from are entries of the list (`argument 1`), as for check.
+        source = policy_source(args, profile)
+        return LaunchOptions(
+            source=source,
+            target=args.target,
+            plain_http=True if args.plain_http else None,
+            insecure=bool(args.insecure),
+            timeout=args.timeout,
+            mirror=mirror_input(args),
+        )
     files = tuple(FileInput(path, read_input(path)) for path in args.file or ())
     return LaunchOptions(
         references=tuple(args.references or ()),
@@ -56,6 +77,21 @@ def options_from_args(args: argparse.Namespace) -> LaunchOptions:
         insecure=bool(args.insecure),
         timeout=args.timeout,
     )
+
+
+def _keys_from_terminal() -> bool:
+    """After `--from -` read the list from a pipe: the keys come from the terminal again."""
+    import sys
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    try:
+        terminal = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        return False
+    os.dup2(terminal, 0)
+    os.close(terminal)
+    return True
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,6 +107,14 @@ def run(args: argparse.Namespace) -> int:
     # is up to 33 ms of a keystroke's 50. A user's own setting wins. Read when Textual is
     # imported, so set before that.
     os.environ.setdefault("TEXTUAL_FPS", str(FRAMES_PER_SECOND))
+    if "-" in (getattr(args, "lists", None) or ()) and not _keys_from_terminal():
+        from foreign_explorer.console import error
+
+        error(
+            "foreign-explorer",
+            "--from -: the list came on standard input, and no terminal is left for the keys",
+        )
+        return 2
     from foreign_explorer.ui.app import ExplorerApp
 
     ExplorerApp(options).run()
