@@ -76,7 +76,7 @@ def push_line(evaluation: Evaluation) -> str:
 def refusal_line(refusal: Refusal) -> str:
     """`push → 400 Bad Request: manifest invalid: …` (as check), or what the document is not."""
     if len(refusal.responses) == 1:
-        return f"push → {refusal.responses[0][1].status_line}: {refusal.message}"
+        return f"push → {refusal.responses[0].response.status_line}: {refusal.message}"
     return refusal.message
 
 
