@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.strip import Strip
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label
 
@@ -211,6 +212,21 @@ class PatternInput(VisibleInput):
         # (Textual's default, which every keystroke past the field's width would pay).
         if round(old_value) != round(new_value):
             self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        # Without focus the field shows the pattern's start, an ellipsis where it is cut:
+        # scrolled to the cursor, `^https://mcr…` would read `s://mcr…` with nothing to say
+        # that the start is hidden. The scroll stays, for when the field has focus again.
+        if self.has_focus or not self.value or y != 0:
+            return super().render_line(y)
+        width = self.scrollable_content_region.width
+        text = self._value.copy()
+        text.truncate(width, overflow="ellipsis")
+        strip = Strip(
+            self.app.console.render(text, self.app.console_options.update_width(width + 1))
+        )
+        # As Textual's: one more cell, the cursor's column past the end.
+        return strip.crop(0, width).extend_cell_length(width + 1).apply_style(self.rich_style)
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
