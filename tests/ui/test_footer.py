@@ -70,6 +70,9 @@ async def test_a_failed_load_puts_retry_and_details_first(
             "r Retry  ! Details" if size[0] >= 100 else "r Retry ! Details"
         )
         assert "] Next image" in line
+        if size[0] >= 80:
+            # The third way forward from a failed load.
+            assert "o Open" in line
 
 
 async def test_a_key_left_out_of_the_footer_still_works() -> None:

@@ -26,8 +26,8 @@ ORDER = (
     "add_pattern('allow')",
     "add_pattern('deny')",
     "export",
-    "switch_target",
     "platforms",
+    "switch_target",
     "filter",
     "open",
     "help",
@@ -37,9 +37,9 @@ ORDER = (
 DROP_FIRST = (
     "filter",
     "platforms",
-    "switch_target",
-    "export",
     "open",
+    "export",
+    "switch_target",
     "close_image",
     "cycle_image(-1)",
     "add_pattern('deny')",
@@ -79,9 +79,15 @@ class ExplorerFooter(Footer):
         room = self.size.width - sum(
             p.get_content_width(self.size, self.app.size) + _gutter(p) for p in palette
         )
+
         # Help and quit first, then from the most useful down, each where it still fits.
+        failed = any(k.action == "retry" for k in keys)
+
         def usefulness(key: FooterKey) -> int:
             action = key.action
+            if failed and action == "open":
+                # A failed load's ways forward: retry, details, or open another.
+                action = "error_details"
             return DROP_FIRST.index(action) if action in DROP_FIRST else len(DROP_FIRST)
 
         shown: set[FooterKey] = set()
