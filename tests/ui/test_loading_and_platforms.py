@@ -235,3 +235,40 @@ async def test_a_slow_reference_shows_loading_and_the_ui_stays_responsive() -> N
         await pilot.pause()
         assert app.state.source.allow == ("abc",)
         app.workers.cancel_all()
+
+
+async def test_opening_a_path_to_no_file_says_the_file_does_not_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "x" / "file.json"
+    app = ExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(missing)
+        await pilot.press("enter")
+        await wait_loaded(pilot, app)
+        entry = app.state.entry
+        assert entry.status is EntryStatus.FAILED
+        assert entry.error == f"no such file: {missing}"
+        assert "invalid reference" not in str(app.screen.query_one(LayerDetail).render())
+
+
+async def test_opening_a_directory_by_path_points_at_oci(tmp_path: Path) -> None:
+    app = ExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_image(f"{tmp_path}/")
+        await wait_loaded(pilot, app)
+        assert (
+            app.state.entry.error
+            == f"{tmp_path}/ is a directory: an OCI layout opens as oci:{tmp_path}/"
+        )
+
+
+async def test_a_reference_that_ends_like_no_path_is_still_fetched_as_a_reference() -> None:
+    app = ExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_image("bad//ref")
+        await wait_loaded(pilot, app)
+        assert "no such file" not in (app.state.entry.error or "")

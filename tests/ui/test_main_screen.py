@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from foreign_explorer.core.evaluate import Verdict
 from foreign_explorer.core.policy import PolicySource
 from foreign_explorer.ui.app import ExplorerApp
-from foreign_explorer.ui.launch import LaunchOptions
+from foreign_explorer.ui.launch import FileInput, LaunchOptions
+from foreign_explorer.ui.model import EntryStatus
 from foreign_explorer.ui.widgets.layer_detail import LayerDetail
 from foreign_explorer.ui.widgets.layers_table import LayersTable
 from foreign_explorer.ui.widgets.pattern_row import PatternRow, PatternStatus
 from foreign_explorer.ui.widgets.policy_editor import PolicyEditor
 from foreign_explorer.ui.widgets.push_preview import PushPreview
 from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
-from tests.ui.screen import typing_paused
+from tests.ui.builders import docker_manifest, foreign_layer
+from tests.ui.screen import screen_lines, screen_text, typing_paused
 
 MCR = r"^https://mcr\.microsoft\.com/"
 LAYER_0 = 1  # position in the evaluation: config first
@@ -311,3 +316,50 @@ async def test_a_starting_policy_fills_both_lists_in_order() -> None:
         assert editor.patterns("deny") == source.deny
         assert app.state.source == source
         assert app.view.evaluation.response.status == 201
+
+
+def two_manifests() -> tuple[FileInput, FileInput]:
+    good = docker_manifest([foreign_layer("https://mcr.microsoft.com/a")])
+    urls_not_a_list = json.loads(docker_manifest([foreign_layer("https://mcr.microsoft.com/b")]))
+    urls_not_a_list["layers"][0]["urls"] = "https://mcr.microsoft.com/b"
+    return FileInput("two.json", good), FileInput(
+        "urlsstr.json", json.dumps(urls_not_a_list).encode()
+    )
+
+
+def push_line_shown(app: ExplorerApp) -> str:
+    """The row under the push pane's title, which must be on screen, and no screen scrollbar."""
+    lines = screen_lines(app)
+    title = next(i for i, row in enumerate(lines) if "docker push would get" in row)
+    assert title < len(lines) - 2, lines
+    assert app.screen.max_scroll_y == 0 and not app.screen.show_vertical_scrollbar
+    return lines[title + 1]
+
+
+async def test_the_push_line_stays_at_60_by_20_with_two_images_open() -> None:
+    app = ExplorerApp(LaunchOptions(files=two_manifests()))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert "HTTP 500 Internal Server Error" in push_line_shown(app)
+        # One row per image: both are named.
+        text = screen_text(app)
+        assert "two.json" in text and "urlsstr.json" in text
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "400" in push_line_shown(app)
+
+
+async def test_the_push_line_stays_at_60_by_20_beside_a_failed_load(tmp_path: Path) -> None:
+    options = LaunchOptions(files=two_manifests()[:1], references=(f"oci:{tmp_path / 'nope'}",))
+    app = ExplorerApp(options)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.state.entry.status is EntryStatus.FAILED
+        assert "nothing to push" in push_line_shown(app)
+        await pilot.press("o", *str(tmp_path / "nope2"), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "nothing to push" in push_line_shown(app)

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 
 from foreign_explorer.core.evaluate import invalid_manifest_response
 from foreign_explorer.core.manifest import ManifestError, ManifestInvalid, parse_manifest
 from foreign_explorer.core.profiles import DISTRIBUTION_2_8, DISTRIBUTION_3
+from foreign_explorer.core.pushtypes import not_a_manifest
+from foreign_explorer.core.report import not_a_manifest_lines
 from foreign_explorer.ui import loading
 from foreign_explorer.ui.app import ExplorerApp
 from foreign_explorer.ui.launch import FileInput, LaunchOptions
 from foreign_explorer.ui.model import EntryStatus
 from foreign_explorer.ui.widgets.layer_detail import LayerDetail
-from foreign_explorer.ui.widgets.push_preview import PushPreview
+from foreign_explorer.ui.widgets.push_preview import PushPreview, push_text
 from foreign_explorer.ui.widgets.verdict_header import VerdictHeader
 from tests.servers.scripted import Reply, ScriptedServer, routes
 from tests.ui.builders import DOCKER_MANIFEST, docker_manifest, foreign_layer, plain_layer
+from tests.ui.screen import screen_lines
 
 
 def urls_as_a_string() -> bytes:
@@ -64,11 +68,45 @@ async def test_a_document_that_is_no_manifest_says_so_with_an_answer_per_content
         # Not shown as an OCI manifest with a config row that has an invalid digest.
         assert "invalid digest" not in header and "OCI image manifest" not in header
         push = app.screen.query_one(PushPreview).text().plain
-        # The same answers, in the same words, as `check` gives for the file.
-        assert "pushed as a Docker manifest:" in push
-        assert "pushed as an OCI image manifest:" in push
-        assert "pushed without a Content-Type:" in push
-        assert "HTTP 400 Bad Request" in push and "HTTP 500 Internal Server Error" in push
+        # The same answers, in the same words, as `check` gives for the file: status, code,
+        # Content-Type and the registry's reason, then the body.
+        whole = push_text(app.view).plain
+        for line in check_answer_lines(b'{"hello": "world"}'):
+            assert line in whole
+        assert '{"errors":[{"code":"MANIFEST_INVALID"' in whole
+        # The pane's first line: the status, and that b shows every answer.
+        assert push.startswith("✗ 400 MANIFEST_INVALID as a Docker manifest (1 of 6")
+
+
+def check_answer_lines(data: bytes) -> list[str]:
+    """`✗ 400 MANIFEST_INVALID as a Docker manifest: mediaType in manifest should be …`: each
+    of `check`'s answer lines, as the explorer words them."""
+    error = not_a_manifest(data)
+    lines = not_a_manifest_lines(error, DISTRIBUTION_2_8)[1:]
+    assert len(lines) == 6
+    shown = []
+    for line in lines:
+        label, status, code, reason = re.fullmatch(r"  (.+?): (\d+) (\w+): (.+)", line).groups()
+        shown.append(f"✗ {status} {code} {label}: {reason}")
+    return shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_first_push_row_of_a_non_manifest_carries_its_status(
+    size: tuple[int, int],
+) -> None:
+    files = (FileInput("hello.json", b'{"hello": "world"}'),)
+    app = ExplorerApp(LaunchOptions(files=files))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        title = next(i for i, row in enumerate(lines) if "docker push would get" in row)
+        assert "✗ 400 MANIFEST_INVALID as a Docker manifest" in lines[title + 1]
+        await pilot.press("b")
+        await pilot.pause()
+        modal = app.screen.text.plain
+        for line in check_answer_lines(b'{"hello": "world"}'):
+            assert line in modal
 
 
 async def test_a_manifest_error_without_an_answer_shows_its_message(

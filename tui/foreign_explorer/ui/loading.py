@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from foreign_explorer.core.errors import ForeignExplorerError
+from foreign_explorer.core.errors import ForeignExplorerError, InputError
 from foreign_explorer.core.manifest import Manifest, ManifestError, parse_manifest
 from foreign_explorer.core.siblings import child_label, sibling_children, sibling_config
 from foreign_explorer.ui.model import (
@@ -92,13 +92,37 @@ def _loaded(fetched: Any, title: str, platform: str | None) -> LoadedManifest:
     return LoadedManifest(title, manifest, digest, platform, None, fetched)
 
 
+def looks_like_path(text: str) -> bool:
+    """`/…`, `./…`, `../…`, `~…` or `….json`: meant as a file, not as a registry reference."""
+    return text.startswith(("/", "./", "../", "~")) or text.casefold().endswith(".json")
+
+
+def not_a_file(text: str) -> str | None:
+    """Why `text`, which looks like a path, opens as no file (None: it is not one of those)."""
+    if not looks_like_path(text):
+        return None
+    path = Path(text).expanduser()
+    try:
+        if path.is_dir():
+            return f"{text} is a directory: an OCI layout opens as oci:{text}"
+        if not path.exists():
+            return f"no such file: {text}"
+    except (OSError, ValueError) as exc:
+        return f"cannot open {text}: {exc}"
+    return None
+
+
 async def load_reference(
     client: Any, key: int, reference: str, platform: str | None = None
 ) -> ImageEntry:
     """Fetch `reference`; for an index, every child too (for the platform picker).
 
-    Raises ForeignExplorerError (registry and manifest errors) with a one-line message.
+    Raises ForeignExplorerError (registry and manifest errors) with a one-line message; a
+    path to no file says so instead of "invalid reference".
     """
+    missing = not_a_file(reference)
+    if missing is not None:
+        raise InputError(missing)
     fetched = await client.fetch_image(reference, platform="")
     title = fetched.source.reference
     if not fetched.is_index:

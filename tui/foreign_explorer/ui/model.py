@@ -62,12 +62,22 @@ class Basis(StrEnum):
 
 
 @dataclass(frozen=True)
+class RefusalAnswer:
+    """One answer to a refused document: for which Content-Type, the response, and why."""
+
+    # `as a Docker manifest`, …; None when the Content-Type does not matter.
+    label: str | None
+    response: PushResponse
+    # The registry's own words for the refusal (as `check` prints them); None: in `message`.
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Refusal:
     """What the registry answers to a document it refuses before looking at any layer."""
 
     message: str
-    # (Content-Type it was pushed with, or None when that does not matter; the response).
-    responses: tuple[tuple[str | None, PushResponse], ...]
+    responses: tuple[RefusalAnswer, ...]
 
 
 def refusal_of(error: ManifestError, profile: Profile) -> Refusal:
@@ -78,10 +88,13 @@ def refusal_of(error: ManifestError, profile: Profile) -> Refusal:
     """
     if isinstance(error, ManifestInvalid):
         response = invalid_manifest_response(error, profile)
-        return Refusal(f"manifest invalid: {error.refusal(profile).message}", ((None, response),))
+        message = f"manifest invalid: {error.refusal(profile).message}"
+        return Refusal(message, (RefusalAnswer(None, response),))
     if isinstance(error, NotAManifest):
         answers = error.answers.get(profile.name, ())
-        return Refusal(error.message, tuple((a.label, a.response) for a in answers))
+        return Refusal(
+            error.message, tuple(RefusalAnswer(a.label, a.response, a.reason) for a in answers)
+        )
     return Refusal(error.message, ())
 
 
@@ -496,7 +509,7 @@ class Explorer:
         if entry.status is EntryStatus.REFUSED and entry.refused is not None:
             refusal = refusal_of(entry.refused, policy.profile)
             if len(refusal.responses) == 1:
-                text = f"{refusal.responses[0][1].status_line}: {refusal.message}"
+                text = f"{refusal.responses[0].response.status_line}: {refusal.message}"
             else:
                 text = refusal.message
             return EntrySummary(entry.key, entry.name, entry.status, False, text)

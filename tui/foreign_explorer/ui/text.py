@@ -54,12 +54,19 @@ def checks_text(verdict: DescriptorVerdict) -> str:
     return "+".join(c.value for c in verdict.checks)
 
 
-def check_description(checks: tuple[Check, ...]) -> str:
+def check_description(checks: tuple[Check, ...], validation: bool = True) -> str:
+    """What the registry checks for a descriptor; `validation` False: `disabled: true`, so
+    only the form of each URL counts (as `check` says it)."""
     if not checks:
         return "the registry checks nothing here (it ignores these urls and the blob)"
     parts = []
     if Check.URLS in checks:
-        parts.append("every URL against allow/deny")
+        if validation:
+            parts.append("every URL against allow/deny")
+        else:
+            parts.append(
+                "that every URL is well-formed http(s), not allow/deny (validation is disabled)"
+            )
     if Check.BLOB in checks:
         parts.append("that the blob was pushed")
     return "the registry checks " + " and ".join(parts)
@@ -76,7 +83,7 @@ def push_line(evaluation: Evaluation) -> str:
 def refusal_line(refusal: Refusal) -> str:
     """`push → 400 Bad Request: manifest invalid: …` (as check), or what the document is not."""
     if len(refusal.responses) == 1:
-        return f"push → {refusal.responses[0][1].status_line}: {refusal.message}"
+        return f"push → {refusal.responses[0].response.status_line}: {refusal.message}"
     return refusal.message
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,14 @@ class ConfirmScreen(Guarded, ModalScreen[bool]):
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__(classes="modal")
         self.question, self.yes, self.no = question, yes, no
+        # The footer says what the buttons say (`y Replace`, not `y Yes`). Each node has its
+        # own copy of the bindings: this changes no other question's.
+        words = {"escape": no, "y": yes, "n": no}
+        for key, word in words.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(binding, description=word)
+                for binding in self._bindings.key_to_bindings.get(key, [])
+            ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

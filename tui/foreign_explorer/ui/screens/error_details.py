@@ -10,17 +10,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
 from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.screens.fitting import SCROLL_BINDINGS, FitsTheScreen
 from foreign_explorer.ui.text import shown, shown_lines
 
 
-class ErrorDetailsScreen(Guarded, ModalScreen[str | None]):
+class ErrorDetailsScreen(Guarded, FitsTheScreen, ModalScreen[str | None]):
     """Dismisses with "retry", "open" or None."""
+
+    # Four buttons of Textual's width need 68 columns: narrower, they take their labels' width.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+    DEFAULT_CSS = """
+    ErrorDetailsScreen.-narrow .buttons Button { min-width: 0; }
+    """
 
     BINDINGS = [
         Binding("escape,q", "dismiss(None)", "Close", id="error.close", tooltip="Back"),
         Binding("r", "dismiss('retry')", "Retry", id="error.retry", tooltip="Load it again"),
         Binding("o", "dismiss('open')", "Open", id="error.open", tooltip="Open another image"),
         Binding("c", "copy", "Copy", id="error.copy", tooltip="Copy the details"),
+        *SCROLL_BINDINGS,
     ]
 
     def __init__(self, title: str, message: str, details: str | None, *, retry: bool = True):

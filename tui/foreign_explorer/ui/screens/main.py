@@ -14,6 +14,7 @@ from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.model import Basis, EntryStatus, ExplorerView
 from foreign_explorer.ui.text import shown
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
+from foreign_explorer.ui.widgets.footer import ExplorerFooter
 from foreign_explorer.ui.widgets.image_bar import ImageBar
 from foreign_explorer.ui.widgets.layer_detail import LayerDetail, detail_title
 from foreign_explorer.ui.widgets.layers_table import LayersTable
@@ -44,7 +45,7 @@ class MainScreen(Guarded, Screen):
             with VerticalScroll(id="detail-pane"):
                 yield LayerDetail(id="detail")
         yield PushPreview(id="push")
-        yield Footer()
+        yield ExplorerFooter()
 
     def on_mount(self) -> None:
         self.query_one("#layers-pane").border_title = "Layers"

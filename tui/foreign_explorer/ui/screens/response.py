@@ -11,12 +11,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
 from foreign_explorer.ui.guard import Guarded
+from foreign_explorer.ui.screens.fitting import SCROLL_BINDINGS, FitsTheScreen
 
 
-class ResponseScreen(Guarded, ModalScreen[None]):
+class ResponseScreen(Guarded, FitsTheScreen, ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,b", "dismiss", "Close", id="response.close", tooltip="Back"),
         Binding("c", "copy", "Copy", id="response.copy", tooltip="Copy the response body"),
+        *SCROLL_BINDINGS,
     ]
     COPIED = "push response copied to the clipboard (OSC 52)"
 
@@ -56,5 +58,6 @@ class FindingsScreen(ResponseScreen):
     BINDINGS = [
         Binding("escape,q,w", "dismiss", "Close", id="findings.close", tooltip="Back"),
         Binding("c", "copy", "Copy", id="findings.copy", tooltip="Copy the findings as text"),
+        *SCROLL_BINDINGS,
     ]
     COPIED = "findings copied to the clipboard (OSC 52)"

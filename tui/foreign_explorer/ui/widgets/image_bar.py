@@ -16,6 +16,10 @@ class ImageBar(Guarded, OptionList):
     """Shown when more than one image is open; picking one shows it below."""
 
     COMPONENT_CLASSES = {"image-bar--pass", "image-bar--fail", "image-bar--dim"}
+    # One row per image (a wrapped one would take the rows of the others on a short screen).
+    DEFAULT_CSS = """
+    ImageBar { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
 
     class Picked(Message):
         def __init__(self, position: int) -> None:

@@ -81,6 +81,7 @@ class LayerDetail(HeldText):
             view.basis,
             view.refusal,
             view.state.filter if view.selected is None else None,
+            view.source.validation_enabled,
         )
 
     def _style(self, name: str) -> Style:
@@ -117,12 +118,13 @@ class LayerDetail(HeldText):
             )
         ok_style = self._style("pass" if verdict.ok else "fail")
         text.append(f"{mark(verdict.ok)} {VERDICT_WORDS[verdict.verdict]}", ok_style)
+        checked = check_description(verdict.checks, view.source.validation_enabled)
         if verdict.urls and verdict.verdict in (Verdict.OK, Verdict.INVALID_URL):
             # Each URL line below says why; the descriptor's summary would repeat it.
-            text.append(f" · {check_description(verdict.checks)}", self._style("dim"))
+            text.append(f" · {checked}", self._style("dim"))
         else:
             text.append(f": {shown(verdict.message)}")
-            text.append(f"\n{check_description(verdict.checks)}", self._style("dim"))
+            text.append(f"\n{checked}", self._style("dim"))
         if d.urls is not None and not d.urls:
             text.append("\nurls: [] (an empty list: the registry treats it as no URL)")
         for url in verdict.urls:

@@ -135,10 +135,14 @@ class LayersTable(Guarded, DataTable):
     def on_mount(self) -> None:
         self._add_columns()
 
-    def _add_columns(self, hidden: frozenset[str] = frozenset()) -> None:
+    def _add_columns(
+        self, hidden: frozenset[str] = frozenset(), widths: dict[str, int] | None = None
+    ) -> None:
+        """`widths`: columns whose width is fixed (the verdict's, so that a verdict changed by
+        update_cell never meets a column sized for the verdicts it had before)."""
         for key, label in COLUMNS:
             if key not in hidden:
-                self.add_column(Text(f" {label}"), key=key)
+                self.add_column(Text(f" {label}"), key=key, width=(widths or {}).get(key))
 
     def _styles(self) -> dict[str, Style]:
         return {
@@ -148,13 +152,14 @@ class LayersTable(Guarded, DataTable):
 
     def _fit(
         self, visible: tuple[int, ...], cells: dict[int, VerdictCells]
-    ) -> tuple[int | None, frozenset[str]]:
-        """How wide the media type may be, and which columns to leave out, so that the row
-        fits with its verdict: the digest goes first, then the size, then the check."""
+    ) -> tuple[int | None, frozenset[str], int]:
+        """How wide the media type may be, which columns to leave out, so that the row
+        fits with its verdict (the digest goes first, then the size, then the check), and how
+        wide the verdict column is."""
         # The scrollbar's column, whether shown now or later (with more rows), is not ours.
         available = self.size.width - 1
         if available <= 0 or not visible:
-            return None, frozenset()
+            return None, frozenset(), POLICY_VERDICT_WIDTH
         if self._static_widths[0] != (self._manifest, visible):
             widths = {
                 key: max(
@@ -172,14 +177,15 @@ class LayersTable(Guarded, DataTable):
         widths["differs"] = DIFFERS_WIDTH
         hidden: set[str] = set()
         media_floor = 8
+        verdict = widths["verdict"]
         for drop in ("digest", "size", "checks", None):
             others = sum(w for key, w in widths.items() if key != "media" and key not in hidden)
             if others + widths["media"] <= available:
-                return None, frozenset(hidden)
+                return None, frozenset(hidden), verdict
             if others + media_floor <= available or drop is None:
-                return max(media_floor, available - others), frozenset(hidden)
+                return max(media_floor, available - others), frozenset(hidden), verdict
             hidden.add(drop)
-        return None, frozenset(hidden)
+        return None, frozenset(hidden), verdict
 
     def _row(
         self,
@@ -210,7 +216,13 @@ class LayersTable(Guarded, DataTable):
         return [row[key] for key, _ in COLUMNS if key not in hidden]
 
     def _dynamic(self, cells: VerdictCells, styles: dict[str, Style]) -> list[Text]:
-        verdict = Text(f" {cells.verdict}", style=styles[cells.tone or "pass"])
+        # Never cut without a mark (the column is sized for the widest verdict typing can give).
+        verdict = Text(
+            f" {cells.verdict}",
+            style=styles[cells.tone or "pass"],
+            no_wrap=True,
+            overflow="ellipsis",
+        )
         return [Text(f" {cells.checks}"), verdict, Text(f" {cells.differs}", styles["differs"])]
 
     def on_resize(self, event: events.Resize) -> None:
@@ -238,8 +250,15 @@ class LayersTable(Guarded, DataTable):
             # The model decides which rows the filter lets through (and keeps the selection
             # on one of them).
             visible = view.visible
-            limit, hidden = self._fit(visible, cells)
-            signature = (id(evaluation.manifest), needle, view.profile.name, limit, hidden)
+            limit, hidden, verdict_width = self._fit(visible, cells)
+            signature = (
+                id(evaluation.manifest),
+                needle,
+                view.profile.name,
+                limit,
+                hidden,
+                verdict_width,
+            )
             styles = self._styles()
             if signature == self._signature and visible == self.visible_positions:
                 for p in visible:
@@ -252,7 +271,7 @@ class LayersTable(Guarded, DataTable):
             else:
                 # Columns too: DataTable only ever widens a column to its widest content.
                 self.clear(columns=True)
-                self._add_columns(hidden)
+                self._add_columns(hidden, {"verdict": verdict_width, "differs": DIFFERS_WIDTH})
                 for p in visible:
                     row = self._row(self._static[p], cells[p], styles, limit, hidden)
                     self.add_row(*row, key=str(p))

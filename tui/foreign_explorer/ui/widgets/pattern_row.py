@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.strip import Strip
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label
 
@@ -29,8 +30,13 @@ class GoPatternValidator(Validator):
         super().__init__()
         self.go = go
         self.error: GoRegexpError | None = None
+        # Validation disabled: the registry drops the lists without compiling them.
+        self.ignored = False
 
     def validate(self, value: str) -> ValidationResult:
+        if self.ignored:
+            self.error = None
+            return self.success()
         try:
             compile_go(value, self.go)
         except GoRegexpError as exc:
@@ -212,6 +218,21 @@ class PatternInput(VisibleInput):
         if round(old_value) != round(new_value):
             self.refresh()
 
+    def render_line(self, y: int) -> Strip:
+        # Without focus the field shows the pattern's start, an ellipsis where it is cut:
+        # scrolled to the cursor, `^https://mcr…` would read `s://mcr…` with nothing to say
+        # that the start is hidden. The scroll stays, for when the field has focus again.
+        if self.has_focus or not self.value or y != 0:
+            return super().render_line(y)
+        width = self.scrollable_content_region.width
+        text = self._value.copy()
+        text.truncate(width, overflow="ellipsis")
+        strip = Strip(
+            self.app.console.render(text, self.app.console_options.update_width(width + 1))
+        )
+        # As Textual's: one more cell, the cursor's column past the end.
+        return strip.crop(0, width).extend_cell_length(width + 1).apply_style(self.rich_style)
+
     def action_leave(self) -> None:
         self.post_message(self.Leave())
 
@@ -252,13 +273,22 @@ class PatternRow(Guarded, Vertical):
             super().__init__()
             self.row = row
 
-    def __init__(self, list_name: str, value: str, go: GoVersion, *, pending: bool = False) -> None:
+    def __init__(
+        self,
+        list_name: str,
+        value: str,
+        go: GoVersion,
+        *,
+        pending: bool = False,
+        ignored: bool = False,
+    ) -> None:
         super().__init__(classes=f"pattern-row -{list_name}")
         self.list_name = list_name
         # A row added with `a`/`d` joins the policy at its first keystroke, not while empty
         # (an empty pattern matches every URL).
         self.pending = pending
         self.validator = GoPatternValidator(go)
+        self.validator.ignored = ignored
         # The text as last reported by the input: readable before the input is composed.
         self._value = value
         # Emptied by the user (as opposed to added with `a`/`d` and not typed in yet).
@@ -320,6 +350,14 @@ class PatternRow(Guarded, Vertical):
             self.input.validate(self._value)
             self._show_error(hold=False)
 
+    def set_ignored(self, ignored: bool) -> None:
+        """Validation disabled: the registry ignores the pattern, so Go's verdict on it does
+        not count (no error shown); the row says it is ignored instead."""
+        if self.validator.ignored != ignored:
+            self.validator.ignored = ignored
+            self.input.validate(self._value)
+            self._show_error(hold=False)
+
     def focus_input(self) -> None:
         self.input.focus()
 
@@ -330,7 +368,9 @@ class PatternRow(Guarded, Vertical):
         self.status.set_focused(self.input.has_focus)
 
     def _show_error(self, hold: bool) -> None:
-        if self.pending and not self._value and self._emptied:
+        if self.validator.ignored:
+            text = "ignored: validation is disabled"
+        elif self.pending and not self._value and self._emptied:
             text = "empty: left out of the policy until you type (empty would match every URL)"
         elif self.pending and not self._value:
             text = "type a pattern; Esc leaves, Backspace removes"

@@ -80,12 +80,14 @@ class PolicyEditor(Guarded, VerticalScroll):
             container = self.query_one(f"#{name}-rows", Vertical)
             await container.remove_children()
             patterns = source.allow if name == "allow" else source.deny
-            await container.mount_all(PatternRow(name, p, go) for p in patterns)
+            ignored = not source.validation_enabled
+            await container.mount_all(PatternRow(name, p, go, ignored=ignored) for p in patterns)
         self._renumber()
         self._show_empty()
 
     async def add(self, list_name: str) -> PatternRow:
-        row = PatternRow(list_name, "", self._go, pending=True)
+        ignored = self._view is not None and not self._view.source.validation_enabled
+        row = PatternRow(list_name, "", self._go, pending=True, ignored=ignored)
         await self.query_one(f"#{list_name}-rows", Vertical).mount(row)
         self._renumber()
         # Now, not at the first keystroke: a line going away then would re-lay out the screen.
@@ -111,6 +113,9 @@ class PolicyEditor(Guarded, VerticalScroll):
                     row.set_go(self._go)
         self._view = view
         enabled = view.source.validation_enabled
+        for name in LISTS:
+            for row in self.rows(name):
+                row.set_ignored(not enabled)
         self._show_empty()
         _set_text(
             self.query_one("#policy-indexes", Static), indexes_line(view.source, view.profile) or ""

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from foreign_explorer.core.response import PushResponse
-from foreign_explorer.ui.model import EntryStatus, ExplorerView
+from foreign_explorer.ui.model import EntryStatus, ExplorerView, RefusalAnswer
 from foreign_explorer.ui.text import mark, shown
 from foreign_explorer.ui.widgets.held import HeldText
 
@@ -37,10 +37,43 @@ def response_text(
     return text
 
 
-def push_text(
-    view: ExplorerView | None, ok_style: Style | str = "", fail_style: Style | str = ""
+def answer_text(
+    answer: RefusalAnswer,
+    ok_style: Style | str = "",
+    fail_style: Style | str = "",
+    note: str = "",
 ) -> Text:
-    """Everything the push pane says for `view` (the modal shows the same, unclipped)."""
+    """`✗ 400 MANIFEST_INVALID as a Docker manifest: <the registry's reason>` (status first, so
+    a one-row pane still says it), then the body on its own line, indented."""
+    response = answer.response
+    ok = response.accepted
+    if response.dropped is not None:
+        status = "no response"
+    else:
+        code = response.errors[0].code if response.errors else ""
+        status = f"{response.status} {code}".strip() if code else f"HTTP {response.status_line}"
+    text = Text()
+    text.append(f"{mark(ok)} {status} {shown(answer.label or '')}", ok_style if ok else fail_style)
+    if note:
+        text.append(f" {note}")
+    if answer.reason:
+        text.append(f": {shown(answer.reason)}")
+    if response.dropped is not None:
+        text.append(f"\n  {shown(response.dropped)}")
+    elif response.body:
+        body = response.body.decode("utf-8", "replace").rstrip("\n")
+        text.append(f"\n  {shown(body)}")
+    return text
+
+
+def push_text(
+    view: ExplorerView | None,
+    ok_style: Style | str = "",
+    fail_style: Style | str = "",
+    pane: bool = False,
+) -> Text:
+    """Everything the push pane says for `view` (the modal shows the same, unclipped; `pane`:
+    the first line also says that `b` shows every answer)."""
     if view is None or view.entry is None or view.entry.status is EntryStatus.LOADING:
         return Text("nothing to push yet")
     if view.entry.status is EntryStatus.FAILED:
@@ -55,12 +88,15 @@ def push_text(
         if not view.refusal.responses:
             return Text(f"the registry would refuse it: {shown(view.refusal.message)}", fail_style)
         text = Text()
-        for number, (content_type, response) in enumerate(view.refusal.responses):
+        for number, answer in enumerate(view.refusal.responses):
             if number:
                 text.append("\n")
-            if content_type is not None:
-                text.append(f"pushed {shown(content_type)}:\n")
-            text.append_text(response_text(response, ok_style, fail_style))
+            if answer.label is None:
+                text.append_text(response_text(answer.response, ok_style, fail_style))
+                continue
+            count = len(view.refusal.responses)
+            note = f"(1 of {count} Content-Types · b all)" if pane and not number else ""
+            text.append_text(answer_text(answer, ok_style, fail_style, note))
         return text
     if view.evaluation is None:
         return Text("nothing to push yet")
@@ -125,7 +161,7 @@ class PushPreview(VerticalScroll):
         if self._text is None:
             ok = self.get_component_rich_style("push-preview--pass")
             fail = self.get_component_rich_style("push-preview--fail")
-            self._text = push_text(self._view, ok, fail)
+            self._text = push_text(self._view, ok, fail, pane=True)
         return self._text.copy()
 
     def notify_style_update(self) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
 from foreign_explorer.core.mediatypes import short_media_type
+from foreign_explorer.core.policy import PolicyStartupError
 from foreign_explorer.core.units import short_digest
 from foreign_explorer.ui.model import EntryStatus, ExplorerView
 from foreign_explorer.ui.text import (
@@ -18,6 +20,9 @@ from foreign_explorer.ui.text import (
     shown,
     target_name,
 )
+
+# Go's regexp errors carry it; the header gives its row to what follows.
+GO_PREFIX = "error parsing regexp: "
 
 
 class VerdictHeader(Widget):
@@ -71,6 +76,24 @@ class VerdictHeader(Widget):
             text.append(f"  {shown(short_media_type(image.manifest.media_type))}", dim)
         return text
 
+    def _no_start(self, view: ExplorerView) -> str:
+        """check's line when it fits; else Go's error first and the pattern after it, so that
+        the cut at the edge takes the pattern's end, not the error's gist."""
+        full = view.no_start_text
+        error = view.policy_error
+        width = self.content_size.width
+        if (
+            not isinstance(error, PolicyStartupError)
+            or error.pattern is None
+            or not width
+            or cell_len(f" {FAIL} {shown(full)}") <= width
+        ):
+            return full
+        where = error.list_name if error.index is None else f"{error.list_name}[{error.index}]"
+        # `validation.manifests.urls.allow: error parsing regexp: <gist>`: `where` says the first.
+        gist = error.message.partition(GO_PREFIX)[2] or error.message
+        return f"the registry would not start: {where}: {gist} in `{error.pattern}`"
+
     def _verdict(self, view: ExplorerView) -> Text:
         text = Text(" ")
         entry, evaluation = view.entry, view.evaluation
@@ -86,7 +109,7 @@ class VerdictHeader(Widget):
             return text
         if not view.push_known:
             # As check's exit 3: no push verdict while the registry would not even start.
-            text.append(f"{FAIL} {shown(view.no_start_text)}", self._style("fail"))
+            text.append(f"{FAIL} {shown(self._no_start(view))}", self._style("fail"))
             return text
         if view.refusal is not None:
             text.append(f"{FAIL} {shown(refusal_line(view.refusal))}", self._style("fail"))
