@@ -64,7 +64,7 @@ class PatternStatus(HeldText):
         "lint-lines--info",
     }
     FOCUSED_ROWS = 3
-    HINT = "Enter or Esc: back to the layers · ctrl+↑/↓: move it"
+    HINT = "Enter or Esc: leave the pattern · ctrl+↑/↓: move it"
 
     def __init__(self) -> None:
         super().__init__()
@@ -170,7 +170,7 @@ class PatternStatus(HeldText):
 
 
 class PatternInput(VisibleInput):
-    """The text field; Esc or Enter hand the keyboard back to the layers."""
+    """The text field; Esc or Enter hand the keyboard back to the table."""
 
     BINDINGS = [
         Binding(
