@@ -41,6 +41,7 @@ from foreign_explorer.core.yamlv2decode import (
     CONFIGURATION_2_8,
     CONFIGURATION_3,
     STRING,
+    TYPE_ERRORS,
     DecodeFailure,
     GoType,
     check_config,
@@ -359,15 +360,33 @@ def decode_validation(text: str) -> ValidationSection:
             refusals.append((name, exc.message))
     if len(refusals) == len(_CONFIGURATIONS):
         messages = list(dict.fromkeys(message for _, message in refusals))
+        typed = all(message.startswith(TYPE_ERRORS) for message in messages)
         raise GoYAMLError(
             messages[0]
             if len(messages) == 1
-            else "; ".join(f"{message} ({name})" for name, message in refusals)
+            else "; ".join(f"{message} ({name})" for name, message in refusals),
+            _list_at_fault(_struct_get(root, "validation")[1]) if typed else None,
         )
-    refused = dict(refusals)
     _, section = _struct_get(root, "validation")
+    refused = dict(refusals)
+    three = refused.get(DISTRIBUTION_3.name)
+    if three is not None and three.startswith((TYPE_ERRORS, "invalid platforms option")):
+        # 3.x refusing for its indexes section alone: said as an indexes error (same words).
+        # (Type errors are only reported by a walk that finished: the section is no bomb.)
+        read = _decode_section(section, ValidationSection())
+        if read.indexes.error == three:
+            return replace(read, refused_by=())
     base = ValidationSection(refused_by=tuple(refusals))
     return _decode_section(section, base, read_indexes=DISTRIBUTION_3.name not in refused)
+
+
+def _list_at_fault(section: yaml.Node | None) -> str | None:
+    """The URL list the registry cannot read, when that is why it refuses the file."""
+    try:
+        _decode_section(section, ValidationSection(), read_indexes=False)
+    except GoYAMLError as exc:
+        return exc.list_name
+    return None
 
 
 # REGISTRY_<PATH> names the registry's env parser understands here, by upper-cased Go field
