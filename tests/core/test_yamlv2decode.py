@@ -135,7 +135,7 @@ def test_storage_extras_differ_by_release_line() -> None:
         ("~", 'unsupported version: ""', 'unsupported version: ""'),
         (
             "1",
-            "runtime error: index out of range [1] with length 1",
+            "panic: runtime error: index out of range [1] with length 1",
             'strconv.ParseUint: parsing "": invalid syntax',
         ),
         (

@@ -147,10 +147,10 @@ def _same_order(words: str) -> str:
 
 
 def _registry_words(failure: str) -> str:
-    """What the registry said after `error parsing <file>: `; a panic's value alone."""
+    """What the registry said after `error parsing <file>: `; `panic: ` and a panic's value."""
     if _PARSE_ERROR.match(failure):
         return _same_order(_PARSE_ERROR.sub("", failure, count=1))
-    return failure.split("\n", 1)[0].removesuffix(" [recovered]")
+    return "panic: " + failure.split("\n", 1)[0].removesuffix(" [recovered]")
 
 
 def _engine_words(text: str, profile: Profile, env: dict[str, str] | None) -> str | None:

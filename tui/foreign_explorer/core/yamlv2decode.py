@@ -28,8 +28,9 @@ method and catches the errors that end a walk (leaving the aliases it was inside
 does); the methods modelled:
 
 - Version: the text as a string, then `strconv.ParseUint` of the parts before and after the
-  first dot (2.8 indexes `strings.Split`'s result, so a version without a dot panics; 3.x
-  uses `strings.Cut`); then, outside yaml.v2, `unsupported version: "X"` unless it is 0.1;
+  first dot (2.8 indexes `strings.Split`'s result, so a version without a dot makes it
+  panic, said `panic: ...`; 3.x uses `strings.Cut`); then, outside yaml.v2,
+  `unsupported version: "X"` unless it is 0.1;
 - Loglevel (log.level, loglevel), Platforms (3.x's indexes.platforms), ClientAuth (3.x's
   http.tls.clientauth): the text, lower-cased for the first two, among the known words;
 - Storage and Auth: a map of Parameters and, failing that (type errors or not), a string;
@@ -139,7 +140,7 @@ _CLIENT_AUTH = (
     "verify-client-cert-if-given",
     "require-and-verify-client-cert",
 )
-_SPLIT_PANIC = "runtime error: index out of range [1] with length 1"
+_SPLIT_PANIC = "panic: runtime error: index out of range [1] with length 1"
 
 
 def _child(container: yaml.Node, slot: int) -> tuple[yaml.Node, tuple | None]:
