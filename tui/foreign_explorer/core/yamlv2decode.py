@@ -41,9 +41,10 @@ does); the methods modelled:
 Not modelled (left to the registry; the engine may say it starts): a config without a
 `version` key (taken as a fragment of a whole config, as everywhere in this project), and
 what the registry checks after decoding (no storage driver at all, a driver name not
-compiled in, a driver's parameters, 3.x's negative `tags.maxtags`, the environment's
-storage and auth variables, TLS files, addresses); `invalid map key`'s value is not printed
-as Go's `%#v` would print it; Go's `strings.ToLower` is Python's `lower()`.
+compiled in, a driver's parameters, 3.x's negative `tags.maxtags`, TLS files, addresses);
+of the environment, only the REGISTRY_VALIDATION* values are decoded (goyaml); `invalid
+map key`'s value is not printed as Go's `%#v` would print it; Go's `strings.ToLower` is
+Python's `lower()`.
 """
 
 from __future__ import annotations
