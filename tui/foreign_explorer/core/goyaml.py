@@ -493,9 +493,20 @@ def _read_env(
 ) -> tuple[yaml.Node | None, str | None]:
     """A variable's value decoded into its field; and, when that field holds `indexes` that
     this release line does not read (2.8), why 3.x could not decode it (None if it can)."""
-    node = _read(payload, where, configuration.field_type(*keys))
     if configuration is CONFIGURATION_3:
-        return node, None
+        try:
+            return _read(payload, where, CONFIGURATION_3.field_type(*keys)), None
+        except GoYAMLError as exc:
+            refusal = exc
+        try:  # 2.8's shape has no indexes: when it reads the value, they alone are at fault
+            node = _read(payload, where, CONFIGURATION_2_8.field_type(*keys))
+        except GoYAMLError:
+            raise refusal from None
+        words = refusal.message.removeprefix(f"{where}: ")
+        if not words.startswith((TYPE_ERRORS, "invalid platforms option")):
+            raise refusal
+        return node, words
+    node = _read(payload, where, configuration.field_type(*keys))
     try:
         check_value(node, CONFIGURATION_3.field_type(*keys))
     except DecodeFailure as exc:
