@@ -115,7 +115,25 @@ def test_storage_tries_a_map_then_a_string_and_reports_only_the_second_try() -> 
     assert _failure("storage: {inmemory: {<<: 5}}\n") == (
         "yaml: unmarshal errors:\n  line 1: cannot unmarshal !!map into string"
     )
-    assert _failure("storage: 5\n") is None  # a driver named "5": decided after decoding
+    assert _failure("storage: inmemory\n") is None  # a string names the driver
+
+
+@pytest.mark.parametrize(
+    ("storage", "on_2_8", "on_3"),
+    [
+        ("5", "StorageDriver not registered: 5", "StorageDriver not registered: 5"),
+        ("{azure: ~}", "StorageDriver not registered: azure", None),
+        ("{swift: ~}", None, "StorageDriver not registered: swift"),
+        ("{s3: ~, delete: {enabled: true}}", None, None),
+        ("~", "no storage configuration provided", "no storage configuration provided"),
+        ("{cache: ~}", "no storage configuration provided", "no storage configuration provided"),
+    ],
+)
+def test_the_last_storage_must_name_a_driver_the_binary_was_built_with(storage, on_2_8, on_3):
+    text = f"storage: {{inmemory: ~}}\nstorage: {storage}\n"
+    assert _failure(text) == on_2_8
+    assert _failure(text, CONFIGURATION_3) == on_3
+    assert _failure("validation: {disabled: true}\n") is None  # no storage key: a fragment
 
 
 def test_storage_extras_differ_by_release_line() -> None:

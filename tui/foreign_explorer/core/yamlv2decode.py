@@ -38,13 +38,16 @@ does); the methods modelled:
   tag aside), or with more than one auth type, is refused. Go lists them in map order,
   which is random: here in the order written.
 
+After decoding, the last `storage` the file names must name one storage driver the binary
+was built with (`no storage configuration provided`, `StorageDriver not registered: x`).
+
 Not modelled (left to the registry; the engine may say it starts): a config without a
-`version` key (taken as a fragment of a whole config, as everywhere in this project), and
-what the registry checks after decoding (no storage driver at all, a driver name not
-compiled in, a driver's parameters, 3.x's negative `tags.maxtags`, TLS files, addresses);
-of the environment, only the REGISTRY_VALIDATION* values are decoded (goyaml); `invalid
-map key`'s value is not printed as Go's `%#v` would print it; Go's `strings.ToLower` is
-Python's `lower()`.
+`version` or a `storage` key (taken as a fragment of a whole config, as everywhere in this
+project), and what the registry checks after decoding (a driver's parameters, 3.x's
+negative `tags.maxtags`, TLS files, addresses); of the environment, only the
+REGISTRY_VALIDATION* values are decoded (goyaml), so REGISTRY_STORAGE* cannot change the
+driver here; `invalid map key`'s value is not printed as Go's `%#v` would print it; Go's
+`strings.ToLower` is Python's `lower()`.
 """
 
 from __future__ import annotations
@@ -116,7 +119,14 @@ def check_config(root: yaml.Node | None, configuration: GoType) -> None:
     first.run(root, _FIRST_PASS.get(configuration, VERSIONED_2_8))
     if first.version is not None and first.version != _SUPPORTED_VERSION:
         raise DecodeFailure(f"unsupported version: {quote(first.version)}")
-    _Walk().run(root, configuration)
+    second = _Walk()
+    second.run(root, configuration)
+    if second.storage is not None:  # what the registry does with it after decoding
+        method, types = second.storage
+        if not types:
+            raise DecodeFailure("no storage configuration provided")
+        if types[0] not in _REGISTERED_DRIVERS[method]:
+            raise DecodeFailure(f"StorageDriver not registered: {types[0]}")
 
 
 def check_value(root: yaml.Node | None, into: GoType | None) -> None:
@@ -132,6 +142,11 @@ _ANY_SCALAR = frozenset(("string", "iface"))
 _STORAGE_EXTRAS = {
     "storage-2.8": frozenset(("maintenance", "cache", "delete", "redirect")),
     "storage-3": frozenset(("maintenance", "cache", "delete", "redirect", "tag")),
+}
+# The storage drivers each binary was built with (Debian's 2.8.2 has no azure, gcs or oss).
+_REGISTERED_DRIVERS = {
+    "storage-2.8": frozenset(("filesystem", "inmemory", "s3", "swift")),
+    "storage-3": frozenset(("filesystem", "inmemory", "s3", "azure", "gcs")),
 }
 _LOGLEVELS = ("error", "warn", "info", "debug")
 _PLATFORMS = ("all", "none", "list")
@@ -163,6 +178,8 @@ class _Walk:
         self.errors: list[str] = []
         # The text decoded into a Version (None: no version key was decoded).
         self.version: str | None = None
+        # The Storage method's name and the drivers the last `storage` named (extras aside).
+        self.storage: tuple[str, list[str]] | None = None
 
     def step(self) -> None:
         self.decodes += 1
@@ -216,6 +233,8 @@ class _Walk:
             # No UnmarshalYAML for null: the field keeps Go's zero value.
             if into.unmarshal.startswith("version"):
                 self.version = "" if node.tag == NULL else node.value
+            if into.unmarshal.startswith("storage"):
+                self.storage = (into.unmarshal, [])
             self.scalar(node, into)
             return
         if into.unmarshal:
@@ -307,9 +326,14 @@ class _Walk:
         if method.startswith(("storage", "auth")):
             outcome = self.attempt(node, STORAGE_MAP, base)
             if outcome is None:
-                _check_types(method, _decoded_keys(node))
+                keys = _decoded_keys(node)
+                _check_types(method, keys)
+                self.note_storage(method, keys)
                 return
             outcome = self.attempt(node, STRING, base)
+            if outcome is None:
+                self.note_storage(method, [node.value])
+                return
         else:
             outcome = self.attempt(node, STRING, base)
             if outcome is None:
@@ -320,6 +344,10 @@ class _Walk:
             raise outcome
         if outcome:
             self.errors.extend(outcome)
+
+    def note_storage(self, method: str, keys: list[str]) -> None:
+        if method != "auth":
+            self.storage = (method, [key for key in keys if key not in _STORAGE_EXTRAS[method]])
 
     def check_text(self, method: str, text: str) -> None:
         if method.startswith("version"):
