@@ -92,8 +92,6 @@ REFUSED = {
     "storage: 5 names a driver no binary has": "storage: 5\n",
     "oss is built into neither": "storage: {oss: ~}\n",
     "a driver's name is case-sensitive": "storage: {Filesystem: ~}\n",
-    "storage with extras only names no driver": "storage: {redirect: {disable: true}}\n",
-    "storage: ~ names no driver": "storage: ~\n",
     "two auth types": "auth: {silly: {}, token: {}}\n",
     "auth: [x]": "auth: [x]\n",
     "clientauth: bogus (3.x only)": "http: {tls: {clientauth: bogus}}\n",

@@ -38,16 +38,17 @@ does); the methods modelled:
   tag aside), or with more than one auth type, is refused. Go lists them in map order,
   which is random: here in the order written.
 
-After decoding, the last `storage` the file names must name one storage driver the binary
-was built with (`no storage configuration provided`, `StorageDriver not registered: x`).
+After decoding, a driver the last `storage` names must be one the binary was built with
+(`StorageDriver not registered: x`).
 
 Not modelled (left to the registry; the engine may say it starts): a config without a
-`version` or a `storage` key (taken as a fragment of a whole config, as everywhere in this
-project), and what the registry checks after decoding (a driver's parameters, 3.x's
-negative `tags.maxtags`, TLS files, addresses); of the environment, only the
-REGISTRY_VALIDATION* values are decoded (goyaml), so REGISTRY_STORAGE* cannot change the
-driver here; `invalid map key`'s value is not printed as Go's `%#v` would print it; Go's
-`strings.ToLower` is Python's `lower()`.
+`version` key or without a storage driver (taken as a fragment of a whole config, as
+everywhere in this project; the twuni Helm chart names the driver in REGISTRY_STORAGE), and
+what the registry checks after decoding (a driver's parameters, 3.x's negative
+`tags.maxtags`, TLS files, addresses); of the environment, only the REGISTRY_VALIDATION*
+values are decoded (goyaml), so REGISTRY_STORAGE* cannot change the driver here; `invalid
+map key`'s value is not printed as Go's `%#v` would print it; Go's `strings.ToLower` is
+Python's `lower()`.
 """
 
 from __future__ import annotations
@@ -123,9 +124,7 @@ def check_config(root: yaml.Node | None, configuration: GoType) -> None:
     second.run(root, configuration)
     if second.storage is not None:  # what the registry does with it after decoding
         method, types = second.storage
-        if not types:
-            raise DecodeFailure("no storage configuration provided")
-        if types[0] not in _REGISTERED_DRIVERS[method]:
+        if types and types[0] not in _REGISTERED_DRIVERS[method]:
             raise DecodeFailure(f"StorageDriver not registered: {types[0]}")
 
 
