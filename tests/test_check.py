@@ -152,7 +152,10 @@ def test_config_with_a_bare_string_allow_exits_3(capsys, tmp_path):
     )
     status, out, _ = _run(capsys, "--sample", "--config", config)
     assert status == 3
-    assert out.startswith("registry would not start: config: line 4: cannot unmarshal !!str")
+    assert out.startswith(
+        "registry would not start: config: yaml: unmarshal errors:\\n"
+        "  line 4: cannot unmarshal !!str"
+    )
 
 
 def test_config_with_a_bare_string_allow_json_has_null_index(capsys, tmp_path):

@@ -363,7 +363,8 @@ def test_merge_into_a_config_the_registry_cannot_read_is_refused(capsys, tmp_pat
     assert (status, out) == (2, "")
     assert err == (
         f"foreign-explorer export: {config}: the registry cannot read its validation section "
-        "(line 4: cannot unmarshal !!str `^x` into []string): fix it by hand; nothing written\n"
+        "(yaml: unmarshal errors: line 4: cannot unmarshal !!str `^x` into []string): "
+        "fix it by hand; nothing written\n"
     )
     assert config.read_text(encoding="utf-8") == original
     assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]
@@ -570,7 +571,9 @@ def test_an_alias_bomb_as_the_kept_list_is_refused_in_one_line(tmp_path: Path) -
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
         f"foreign-explorer export: {config}: the registry cannot read its validation section "
-        "(line 32: cannot unmarshal !!seq into string): fix it by hand; nothing written\n"
+        "(yaml: unmarshal errors: "
+        + "; ".join(["line 32: cannot unmarshal !!seq into string"] * 9)
+        + "): fix it by hand; nothing written\n"
     )
     assert config.read_text(encoding="utf-8") == original
     assert [p.name for p in tmp_path.iterdir()] == ["config.yml"]

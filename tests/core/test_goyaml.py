@@ -46,7 +46,9 @@ def test_bare_string_list_is_a_config_error_naming_the_list_its_value_cut_as_yam
     with pytest.raises(GoYAMLError) as info:
         decode_validation(text)
     assert info.value.list_name == "allow"
-    assert info.value.message == "line 4: cannot unmarshal !!str `^https:...` into []string"
+    assert info.value.message == (
+        "yaml: unmarshal errors:\n  line 4: cannot unmarshal !!str `^https:...` into []string"
+    )
 
 
 def test_mapping_item_is_a_config_error():
@@ -161,7 +163,10 @@ def test_single_letter_yaml_1_1_booleans_are_booleans_as_in_yaml_v2(word, value)
 
 def test_a_quoted_y_stays_a_string_which_is_no_bool():
     assert decode_validation("validation:\n  disabled: y\n").disabled is True
-    with pytest.raises(GoYAMLError, match=r"^line 2: cannot unmarshal !!str `y` into bool$"):
+    with pytest.raises(
+        GoYAMLError,
+        match=r"^yaml: unmarshal errors:\n  line 2: cannot unmarshal !!str `y` into bool$",
+    ):
         decode_validation("validation:\n  disabled: 'y'\n")
 
 

@@ -209,7 +209,9 @@ def test_config_with_a_bare_string_list_is_a_config_error_naming_the_list():
     with pytest.raises(PolicyConfigError) as info:
         source_from_config(text)
     assert info.value.list_name == "allow"
-    assert info.value.message.startswith("config: line 4: cannot unmarshal !!str")
+    assert info.value.message.startswith(
+        "config: yaml: unmarshal errors:\n  line 4: cannot unmarshal !!str"
+    )
     assert info.value.as_dict()["index"] is None
 
 
@@ -225,7 +227,8 @@ def test_env_plain_scalar_list_is_a_config_error(profile):
         apply_environment(PolicySource(), {ALLOW_ENV: MCR}, profile)
     assert info.value.list_name == "allow"
     assert info.value.message.startswith(
-        f"environment: parsing environment variable {ALLOW_ENV}: line 1: cannot unmarshal !!str"
+        f"environment: parsing environment variable {ALLOW_ENV}: yaml: unmarshal errors:\n"
+        "  line 1: cannot unmarshal !!str"
     )
 
 

@@ -41,6 +41,7 @@ from foreign_explorer.core.yamlv2decode import (
     CONFIGURATION_2_8,
     CONFIGURATION_3,
     STRING,
+    TYPE_ERRORS,
     DecodeFailure,
     GoType,
     check_config,
@@ -359,15 +360,33 @@ def decode_validation(text: str) -> ValidationSection:
             refusals.append((name, exc.message))
     if len(refusals) == len(_CONFIGURATIONS):
         messages = list(dict.fromkeys(message for _, message in refusals))
+        typed = all(message.startswith(TYPE_ERRORS) for message in messages)
         raise GoYAMLError(
             messages[0]
             if len(messages) == 1
-            else "; ".join(f"{message} ({name})" for name, message in refusals)
+            else "; ".join(f"{message} ({name})" for name, message in refusals),
+            _list_at_fault(_struct_get(root, "validation")[1]) if typed else None,
         )
-    refused = dict(refusals)
     _, section = _struct_get(root, "validation")
+    refused = dict(refusals)
+    three = refused.get(DISTRIBUTION_3.name)
+    if three is not None and three.startswith((TYPE_ERRORS, "invalid platforms option")):
+        # 3.x refusing for its indexes section alone: said as an indexes error (same words).
+        # (Type errors are only reported by a walk that finished: the section is no bomb.)
+        read = _decode_section(section, ValidationSection())
+        if read.indexes.error == three:
+            return replace(read, refused_by=())
     base = ValidationSection(refused_by=tuple(refusals))
     return _decode_section(section, base, read_indexes=DISTRIBUTION_3.name not in refused)
+
+
+def _list_at_fault(section: yaml.Node | None) -> str | None:
+    """The URL list the registry cannot read, when that is why it refuses the file."""
+    try:
+        _decode_section(section, ValidationSection(), read_indexes=False)
+    except GoYAMLError as exc:
+        return exc.list_name
+    return None
 
 
 # REGISTRY_<PATH> names the registry's env parser understands here, by upper-cased Go field
@@ -474,9 +493,20 @@ def _read_env(
 ) -> tuple[yaml.Node | None, str | None]:
     """A variable's value decoded into its field; and, when that field holds `indexes` that
     this release line does not read (2.8), why 3.x could not decode it (None if it can)."""
-    node = _read(payload, where, configuration.field_type(*keys))
     if configuration is CONFIGURATION_3:
-        return node, None
+        try:
+            return _read(payload, where, CONFIGURATION_3.field_type(*keys)), None
+        except GoYAMLError as exc:
+            refusal = exc
+        try:  # 2.8's shape has no indexes: when it reads the value, they alone are at fault
+            node = _read(payload, where, CONFIGURATION_2_8.field_type(*keys))
+        except GoYAMLError:
+            raise refusal from None
+        words = refusal.message.removeprefix(f"{where}: ")
+        if not words.startswith((TYPE_ERRORS, "invalid platforms option")):
+            raise refusal
+        return node, words
+    node = _read(payload, where, configuration.field_type(*keys))
     try:
         check_value(node, CONFIGURATION_3.field_type(*keys))
     except DecodeFailure as exc:

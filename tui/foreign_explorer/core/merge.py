@@ -41,6 +41,7 @@ from foreign_explorer.core.safefile import (
     read_user_file,
     replace_bytes,
 )
+from foreign_explorer.core.yamlv2decode import TYPE_ERRORS
 
 URLS_PATH = "validation.manifests.urls"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -150,6 +151,11 @@ class _Node:
 
 
 # --- reading ----------------------------------------------------------------------------------
+
+
+def _registry_words(message: str) -> str:
+    """The registry's error in one line: yaml.v2's type errors joined by "; "."""
+    return message.replace(TYPE_ERRORS, "yaml: unmarshal errors: ").replace("\n  ", "; ")
 
 
 def _one_line(exc: Exception) -> str:
@@ -740,7 +746,7 @@ def file_policy(text: str, name: str = "config") -> PolicySource:
     try:
         return _policy_of(decode_validation(text))
     except GoYAMLError as exc:
-        message = exc.message.removeprefix("config: ")
+        message = _registry_words(exc.message.removeprefix("config: "))
         raise MergeError(
             f"{name}: the registry cannot read its validation section ({message}): fix it by hand"
         ) from None
@@ -818,10 +824,12 @@ def _prove(old_root: yaml.Node | None, merged: str, patch: Patch, name: str) -> 
     try:
         section = decode_validation(merged)
     except GoYAMLError as exc:
-        message = f"{name}: after merging the registry could not read it: {exc.message}"
+        words = _registry_words(exc.message)
+        message = f"{name}: after merging the registry could not read it: {words}"
         raise MergeError(message) from None
     for line, words in section.refused_by:  # a registry of this release line would not start
         title = PROFILES[line].title
+        words = _registry_words(words)
         raise MergeError(f"{name}: after merging, {title} could not read it: {words}")
 
 
