@@ -219,6 +219,9 @@ class PolicyEditor(Guarded, VerticalScroll):
 
     async def remove_row(self, row: PatternRow) -> None:
         siblings = self.rows(row.list_name)
+        if row not in siblings:
+            # A held Backspace asks again for a row whose removal is already under way.
+            return
         position = siblings.index(row)
         was_focused = row.input.has_focus
         counted = not row.pending
