@@ -211,6 +211,9 @@ async def test_loading_shows_progress_and_the_screen_is_usable_meanwhile() -> No
         for _ in range(5):
             await pilot.pause()
         assert "fetched 3 of 6 images…" in screen_text(app)
+        # The counts are out of every image of the list, those still loading too.
+        loading = app.screen.view.counts
+        assert " of 6 mirror cleanly" in loading and "3 still loading" in loading
         await pilot.press("a", *MCR)
         await pilot.pause()
         assert app.state.source.allow == (MCR,)
@@ -330,3 +333,18 @@ async def test_switching_target_re_judges_the_list_for_that_registry() -> None:
         judgement = judge_list(images, policy, failures)
         assert shown_verdicts(screen) == core_verdicts(judgement)
         assert "target distribution-3" in screen_text(app)
+
+
+@pytest.mark.internal_errors_expected
+async def test_an_internal_error_on_the_overview_has_its_details_on_the_exclamation_key() -> None:
+    from foreign_explorer.ui.screens.error_details import ErrorDetailsScreen
+
+    app = app_for(small_list())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert app.report_exception(ValueError("broken on purpose"))
+        await pilot.pause()
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDetailsScreen)
+        assert "broken on purpose" in screen_text(app)

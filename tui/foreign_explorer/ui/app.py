@@ -79,7 +79,7 @@ NOT_APPLICABLE = {
 # App keys the mirror overview does not take: the layer view's, and those it has its own of.
 NOT_ON_OVERVIEW = {
     "add_pattern", "suggest", "export", "platforms", "filter", "response", "findings", "open",
-    "close_image", "retry", "error_details", "cycle_image",
+    "close_image", "retry", "cycle_image",
 }  # fmt: skip
 
 
@@ -477,7 +477,8 @@ class ExplorerApp(Guarded, App[None]):
         if action == "retry":
             return failed
         if action == "error_details":
-            return failed or self._problem is not None
+            on_list = isinstance(self.screen, OverviewScreen)
+            return (failed and not on_list) or self._problem is not None
         if action in ("cycle_image", "close_image"):
             return len(self.state.entries) > 1
         return True
@@ -659,7 +660,8 @@ class ExplorerApp(Guarded, App[None]):
 
     def action_error_details(self) -> None:
         entry = self.state.entry
-        if entry is not None and entry.status is EntryStatus.FAILED:
+        on_list = isinstance(self.screen, OverviewScreen)
+        if not on_list and entry is not None and entry.status is EntryStatus.FAILED:
 
             def chosen(what: str | None) -> None:
                 if what == "retry":

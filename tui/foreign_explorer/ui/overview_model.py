@@ -186,7 +186,8 @@ class Overview:
         rows.sort(key=lambda r: r.sort_key)
         folded = needle.casefold()
         shown = tuple(r for r in rows if folded in r.haystack()) if folded else tuple(rows)
-        counts, tone = _counts(view, judgement)
+        pending = 0 if self.done else max(self.planned - self.fetched, 0)
+        counts, tone = _counts(view, judgement, pending)
         warnings: tuple[LintWarning, ...] = ()
         if view.basis is Basis.CURRENT:
             warnings = lint_policy(policy, self.urls(policy.profile))
@@ -338,17 +339,25 @@ def _unjudged_image_rows(position: int, image: ListImage) -> list[OverviewRow]:
     ] + _skipped_rows(position, image)
 
 
-def _counts(view: ExplorerView, judgement: ListJudgement | None) -> tuple[str, str]:
-    """`24 of 30 mirror cleanly · 9 platforms blocked · 2 not judged`, or why no counts."""
+def _counts(
+    view: ExplorerView, judgement: ListJudgement | None, pending: int = 0
+) -> tuple[str, str]:
+    """`24 of 30 mirror cleanly · 9 platforms blocked · 2 not judged`, or why no counts.
+
+    While the list loads, `pending` images not fetched yet count in the total (the figure is
+    out of every image of the list, as check's is) and are named as still loading."""
     if view.policy_error is not None:
         # Not current: the rows below are the last startable policy's (or none at all).
         return f"{FAIL} {view.no_start_text}", "error"
     assert judgement is not None
     blocked = judgement.blocked_platforms
-    text = f"{judgement.summary()} · {blocked} platform{'s' if blocked != 1 else ''} blocked"
+    summary = f"{judgement.clean} of {judgement.total + pending} mirror cleanly"
+    text = f"{summary} · {blocked} platform{'s' if blocked != 1 else ''} blocked"
     if judgement.failures:
         text += f" · {len(judgement.failures)} not judged"
-    if not judgement.total:
+    if pending:
+        text += f" · {pending} still loading"
+    if not judgement.total or (pending and judgement.accepted):
         return text, "dim"
     return text, "pass" if judgement.accepted else "fail"
 
