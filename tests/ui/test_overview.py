@@ -23,7 +23,15 @@ from foreign_explorer.ui.screens.list_layers import ListLayersScreen
 from foreign_explorer.ui.screens.overview import OverviewScreen
 from foreign_explorer.ui.widgets.layers_table import LayersTable
 from foreign_explorer.ui.widgets.overview_table import OverviewTable
-from tests.ui.overview_lists import HOST, large_list, offline_mirror, single, small_list, windows
+from tests.ui.overview_lists import (
+    HOST,
+    large_list,
+    linux,
+    offline_mirror,
+    single,
+    small_list,
+    windows,
+)
 from tests.ui.screen import has_raw_controls, screen_text
 
 MCR = r"^https://mcr\.microsoft\.com/"
@@ -348,3 +356,23 @@ async def test_an_internal_error_on_the_overview_has_its_details_on_the_exclamat
         await pilot.pause()
         assert isinstance(app.screen, ErrorDetailsScreen)
         assert "broken on purpose" in screen_text(app)
+
+
+async def test_the_highlight_starts_on_the_first_row_whatever_arrived_first() -> None:
+    # A clean image arrives first; the blocked ones after it sort above it.
+    clean = single(9, f"{HOST}/tools/busybox:1", linux("busybox"))
+    blocked = [single(n, f"{HOST}/windows/app-{n}:1", windows(f"app-{n}")) for n in range(4)]
+    results = [clean, *blocked]
+    app = app_for(results, pause=0.01)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        table = screen.query_one(OverviewTable)
+        assert table.cursor_row == 0
+        assert table.current_key == screen.view.rows[0].key
+        await pilot.press("down", "down")
+        await pilot.pause()
+        chosen = table.current_key
+        assert chosen == screen.view.rows[2].key
+        await pilot.press("a", *MCR)
+        await pilot.pause()
+        assert table.current_key == chosen  # once moved, it follows its row

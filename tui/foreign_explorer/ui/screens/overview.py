@@ -33,6 +33,11 @@ from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.export import ExportScreen
 from foreign_explorer.ui.text import shown
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
+from foreign_explorer.ui.widgets.footer import (
+    OVERVIEW_DROP_FIRST,
+    OVERVIEW_ORDER,
+    ExplorerFooter,
+)
 from foreign_explorer.ui.widgets.overview_counts import OverviewCounts
 from foreign_explorer.ui.widgets.overview_detail import OverviewDetail
 from foreign_explorer.ui.widgets.overview_table import OverviewTable
@@ -100,7 +105,7 @@ class OverviewScreen(Guarded, Screen):
             yield OverviewTable(id="overview-table")
         yield OverviewDetail(id="overview-detail")
         yield PolicyEditor(id="overview-policy")
-        yield Footer()
+        yield ExplorerFooter(OVERVIEW_ORDER, OVERVIEW_DROP_FIRST)
 
     def on_mount(self) -> None:
         self.query_one("#overview-pane").border_title = "Mirror list"

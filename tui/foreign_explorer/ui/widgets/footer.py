@@ -50,18 +50,46 @@ DROP_FIRST = (
 )
 
 
-def _rank(key: Widget) -> int:
-    action = getattr(key, "action", "")
-    return ORDER.index(action) if action in ORDER else len(ORDER)
+# The mirror overview's keys, the same way.
+OVERVIEW_ORDER = (
+    "select_cursor",
+    "add_pattern('allow')",
+    "add_pattern('deny')",
+    "suggest",
+    "export",
+    "filter",
+    "switch_target",
+    "help",
+    "quit",
+)
+OVERVIEW_DROP_FIRST = (
+    "filter",
+    "switch_target",
+    "export",
+    "suggest",
+    "add_pattern('deny')",
+    "add_pattern('allow')",
+    "select_cursor",
+)
 
 
 class ExplorerFooter(Footer):
     """A Footer whose keys fit its width (see the module's docstring)."""
 
+    def __init__(
+        self, order: tuple[str, ...] = ORDER, drop_first: tuple[str, ...] = DROP_FIRST
+    ) -> None:
+        super().__init__()
+        self.order, self.drop_first = order, drop_first
+
+    def _rank(self, key: Widget) -> int:
+        action = getattr(key, "action", "")
+        return self.order.index(action) if action in self.order else len(self.order)
+
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
         palette = [w for w in widgets if w.has_class("-command-palette")]
-        keys = sorted((w for w in widgets if w not in palette), key=_rank)
+        keys = sorted((w for w in widgets if w not in palette), key=self._rank)
         yield from keys
         yield from palette
         self.call_after_refresh(self.fit_keys)
@@ -88,12 +116,13 @@ class ExplorerFooter(Footer):
             if failed and action == "open":
                 # A failed load's ways forward: retry, details, or open another.
                 action = "error_details"
-            return DROP_FIRST.index(action) if action in DROP_FIRST else len(DROP_FIRST)
+            drop = self.drop_first
+            return drop.index(action) if action in drop else len(drop)
 
         shown: set[FooterKey] = set()
         used = 0
         for key in sorted(keys, key=usefulness, reverse=True):
-            if used + widths[key] <= room or usefulness(key) == len(DROP_FIRST):
+            if used + widths[key] <= room or usefulness(key) == len(self.drop_first):
                 shown.add(key)
                 used += widths[key]
         for key in keys:

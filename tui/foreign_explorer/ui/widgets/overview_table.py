@@ -103,6 +103,9 @@ class OverviewTable(Guarded, DataTable):
         self._view: OverviewView | None = None
         self._rows: dict[str, OverviewRow] = {}
         self._order: tuple[str, ...] = ()
+        # Until the user moves the highlight, it stays on the first row as rows arrive and
+        # re-sort (the most blocked); once moved, it follows its row.
+        self._placed = False
         self._signature: tuple[object, ...] | None = None
         self._width = 0
 
@@ -193,7 +196,11 @@ class OverviewTable(Guarded, DataTable):
         else:
             self._rebuild(view, widths, styles)
             self._signature = signature
-        if chosen is not None and chosen in self._rows:
+        if not self._placed:
+            if self.cursor_row != 0 and self._order:
+                with self.prevent(DataTable.RowHighlighted):
+                    self.move_cursor(row=0, animate=False, scroll=False)
+        elif chosen is not None and chosen in self._rows:
             # The highlight stays on its row; no scroll (that would lay the table out).
             row_index = self._order.index(chosen)
             if row_index != self.cursor_row:
@@ -238,6 +245,8 @@ class OverviewTable(Guarded, DataTable):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         value = getattr(event.row_key, "value", None)
+        if event.cursor_row != 0:
+            self._placed = True
         self.post_message(self.Highlighted(None if value == HINT else value))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
