@@ -70,12 +70,13 @@ def test_a_yaml_list_of_references_is_neither():
     assert "neither" in refused(b"- alpine:3.19\n- busybox\n")
 
 
-def test_empty_file_is_refused():
-    assert refused(b"").startswith("the file is empty")
+def test_empty_text_is_refused_as_naming_no_image():
+    assert refused(b"").startswith("the list names no image")
 
 
-def test_comments_and_blank_lines_only_is_empty():
-    assert refused(b"# nothing yet\n\n   \n# still nothing\n").startswith("the file is empty")
+def test_comments_and_blank_lines_only_name_no_image():
+    message = refused(b"# nothing yet\n\n   \n# still nothing\n")
+    assert message.startswith("the list names no image (only blank lines and comments)")
 
 
 def test_plain_list_with_a_bad_reference_names_its_line():

@@ -47,7 +47,10 @@ def detect(text: str) -> tuple[ListFormat, yaml.Node | None]:
     """The format, and for YAML formats the composed root node."""
     first = _first_entry(text)
     if first is None:
-        raise MirrorListError(f"the file is empty; expected {FORMATS_UNDERSTOOD}")
+        raise MirrorListError(
+            "the list names no image (only blank lines and comments); "
+            f"expected {FORMATS_UNDERSTOOD}"
+        )
     if not looks_like_yaml(first):
         return ListFormat.PLAIN, None
     root = compose(text)
