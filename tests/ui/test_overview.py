@@ -32,7 +32,7 @@ from tests.ui.overview_lists import (
     small_list,
     windows,
 )
-from tests.ui.screen import has_raw_controls, screen_text
+from tests.ui.screen import has_raw_controls, notices, screen_text
 
 MCR = r"^https://mcr\.microsoft\.com/"
 
@@ -270,6 +270,9 @@ async def test_suggest_admits_every_image_of_the_list() -> None:
         judgement = expected(results, PolicySource(allow=allow))
         assert judgement.clean == len(judgement.images)
         assert screen.view.counts.startswith(judgement.summary())
+        # The image that could not be judged is named: the suggestion does not cover it.
+        said = " ".join(notices(app))
+        assert "not covered: 1 image not judged (registry.example.com/windows/gone:1" in said
 
 
 async def test_export_from_the_overview_carries_the_edited_policy() -> None:

@@ -249,13 +249,14 @@ class OverviewScreen(Guarded, Screen):
         state = app.state
         urls = self.overview.urls(state.profile)
         suggestion = suggest(urls, state.profile, deny=state.source.deny)
+        uncovered = self._uncovered()
         if not suggestion.patterns:
             if suggestion.unfixable:
                 url, why = suggestion.unfixable[0]
                 text = f"no allow pattern can let these URLs through: {url}: {why}"
             else:
                 text = "no layer URL of the list that the registry checks: nothing to allow"
-            app.notify(text, severity="warning")
+            app.notify(text + uncovered, severity="warning")
             return
         current = state.source.allow
         if current == suggestion.patterns:
@@ -276,7 +277,8 @@ class OverviewScreen(Guarded, Screen):
             "allow ← "
             + ", ".join(suggestion.patterns)
             + f"\nverified on {state.profile.title}: {len(suggestion.admitted)} of {total} "
-            f"layer URL{'s' if total != 1 else ''} of the list pass"
+            f"layer URL{'s' if total != 1 else ''} of the list pass" + uncovered,
+            severity="warning" if uncovered else "information",
         )
         if suggestion.unfixable:
             url, why = suggestion.unfixable[0]
@@ -285,6 +287,22 @@ class OverviewScreen(Guarded, Screen):
                 severity="warning",
                 timeout=12,
             )
+
+    def _uncovered(self) -> str:
+        """What a suggestion made now cannot cover: images not judged, or not fetched yet."""
+        parts = []
+        failures = self.overview.failures
+        if failures:
+            first = failures[0].reference  # notify escapes it
+            noun = "image" if len(failures) == 1 else "images"
+            parts.append(f"{len(failures)} {noun} not judged ({first}…)")
+        overview = self.overview
+        pending = 0 if overview.done else max(overview.planned - overview.fetched, 0)
+        if pending:
+            parts.append(f"{pending} still loading")
+        if not parts:
+            return ""
+        return "\nnot covered: " + ", ".join(parts) + "; their URLs are not in the suggestion"
 
     def action_export(self) -> None:
         app: Any = self.app
