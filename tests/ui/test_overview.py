@@ -379,3 +379,20 @@ async def test_the_highlight_starts_on_the_first_row_whatever_arrived_first() ->
         await pilot.press("a", *MCR)
         await pilot.pause()
         assert table.current_key == chosen  # once moved, it follows its row
+
+
+async def test_what_reading_the_list_said_stays_as_rows_after_the_notices_go() -> None:
+    from dataclasses import replace as with_fields
+
+    said = ("mirror.yaml: entry 'bad\x1b[2J' skipped: not a repository name",)
+    mirror = with_fields(offline_mirror(small_list()), notices=said)
+    app = ExplorerApp(LaunchOptions(mirror=mirror))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        notes = [r for r in screen.view.rows if r.state is RowState.NOTE]
+        assert [r.reason for r in notes] == [
+            "mirror.yaml: entry 'bad\\x1b[2J' skipped: not a repository name"
+        ]
+        assert "(the list)" in screen_text(app)
+        assert "mirror.yaml: entry 'bad\\x1b[" in screen_text(app)
+        assert not has_raw_controls(app)

@@ -69,7 +69,9 @@ def check_verdicts(document: dict) -> dict[tuple[str, str], RowState]:
 
 def shown_verdicts(screen: OverviewScreen) -> dict[tuple[str, str], RowState]:
     assert screen.view is not None
-    return {(r.reference, r.platform): r.state for r in screen.view.rows}
+    # Notes (what reading the list said) are no verdict: check prints them on stderr.
+    rows = [r for r in screen.view.rows if r.state is not RowState.NOTE]
+    return {(r.reference, r.platform): r.state for r in rows}
 
 
 def app_from(argv: list[str]) -> ExplorerApp:

@@ -21,7 +21,13 @@ from foreign_explorer.core.listcheck.judge import (
     judge_list,
     prepare_image,
 )
-from foreign_explorer.core.listcheck.model import ListFailure, ListImage, ListNote, ListResult
+from foreign_explorer.core.listcheck.model import (
+    ListFailure,
+    ListImage,
+    ListNote,
+    ListResult,
+    Origin,
+)
 from foreign_explorer.core.manifest import ManifestError, parse_manifest
 from foreign_explorer.core.policy import Policy
 from foreign_explorer.core.profiles import Profile
@@ -124,6 +130,9 @@ class Overview:
     done: bool = False
     # What the lists say about themselves (format, settings merged): for the status line.
     description: str = ""
+    # What reading the list said (entries skipped, settings merged): rows of their own, so
+    # they stay on screen after the notices at start-up are gone.
+    list_notices: tuple[str, ...] = ()
     _prepared: dict[str, list[PreparedImage]] = field(default_factory=dict)
     _urls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _last: tuple[object, ...] | None = None
@@ -246,6 +255,19 @@ class Overview:
                     foreign="",
                     reason=f"could not be judged: {visible(failure.message)}",
                     order=(failure.origin, 0),
+                )
+            )
+        for number, notice in enumerate(self.list_notices):
+            rows.append(
+                OverviewRow(
+                    key=f"list notice {number}",
+                    state=RowState.NOTE,
+                    mark=NOTE,
+                    reference="(the list)",
+                    platform="",
+                    foreign="",
+                    reason=visible(notice),
+                    order=(Origin((-1, number), "the list"), 0),
                 )
             )
         for note in self.notes:

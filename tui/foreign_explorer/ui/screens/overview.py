@@ -91,7 +91,7 @@ class OverviewScreen(Guarded, Screen):
     def __init__(self, mirror: MirrorInput) -> None:
         super().__init__()
         self.mirror = mirror
-        self.overview = Overview(description=mirror.description)
+        self.overview = Overview(description=mirror.description, list_notices=mirror.notices)
         self._filter = ""
         self._explorer_view: ExplorerView | None = None
         self.view: OverviewView | None = None
