@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import secrets
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -137,7 +137,7 @@ def json_chunks(document: Any) -> Iterator[str]:
     The rest is encoded in one go, a marker in place of each streamed value; the markers are
     random, so no text from outside can forge one.
     """
-    marker = f"@@{secrets.token_hex(16)}@@"
+    marker = f"@@{os.urandom(16).hex()}@@"
     streamed: list[Streamed] = []
 
     def mark(value: object) -> str:

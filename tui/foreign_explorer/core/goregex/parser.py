@@ -40,7 +40,7 @@ from foreign_explorer.core.goregex.syntax import (
     _Node,
     _repeat_is_valid,
 )
-from foreign_explorer.core.goregex.unicode import go_unicode
+from foreign_explorer.core.goregex.unicode import LazyFold
 from foreign_explorer.core.profiles import GoVersion
 
 # Go versions where the parser's behaviour changes.
@@ -53,8 +53,9 @@ class _Parser(_PatternReader):
         self.p = pattern
         self.n = len(pattern)
         self.go = go
-        # This Go's unicode.SimpleFold: case folding follows its Unicode tables.
-        self.fold = go_unicode(go).simple_fold
+        # This Go's unicode.SimpleFold: case folding follows its Unicode tables (read when a
+        # rune is first folded).
+        self.fold = LazyFold(go)
         self.limits = go >= _GO_SIZE_LIMITS
         self.flags = _PERL
         self.stack: list[_Node] = []

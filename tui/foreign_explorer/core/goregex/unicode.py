@@ -12,7 +12,7 @@ unicode.SimpleFold wherever it moves a rune, and Go 1.25's category aliases.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +72,37 @@ def go_unicode(go: GoVersion) -> GoUnicode:
     if go >= _GO_UNICODE_15:
         return _load("15.0.0", "1.21")
     return _load("13.0.0", "1.19")
+
+
+class LazyFold(Mapping[int, int]):
+    """Go's unicode.SimpleFold map for one Go version, read from its tables on first use.
+
+    Most patterns never fold a rune (no `(?i)`, no class needing it): parsing them must not
+    pay for reading the tables, which is most of a cold `check`'s own work."""
+
+    __slots__ = ("_go", "_map")
+
+    def __init__(self, go: GoVersion) -> None:
+        self._go = go
+        self._map: Mapping[int, int] | None = None
+
+    def _tables(self) -> Mapping[int, int]:
+        found = self._map
+        if found is None:
+            found = self._map = go_unicode(self._go).simple_fold
+        return found
+
+    def get(self, key: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        return self._tables().get(key, default)
+
+    def __getitem__(self, key: int) -> int:
+        return self._tables()[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._tables())
+
+    def __len__(self) -> int:
+        return len(self._tables())
 
 
 def _load(version: str, line: str) -> GoUnicode:
