@@ -16,6 +16,7 @@ Tags keep the registry's order (regsync: set by set).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,14 +34,16 @@ class TagFilterError(ForeignExplorerError):
     """A filter the mirror tool cannot compile; the message is the tool's."""
 
 
-class TagFilter:
+class TagFilter(ABC):
     """A rule picking tags out of a repository's tag list."""
 
+    @abstractmethod
     def select(self, tags: Sequence[str]) -> tuple[str, ...]:
-        raise NotImplementedError
+        """The tags it picks, in the list's order."""
 
+    @abstractmethod
     def describe(self) -> str:
-        raise NotImplementedError
+        """The rule in the mirror tool's words."""
 
 
 @dataclass(frozen=True)
