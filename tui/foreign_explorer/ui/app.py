@@ -38,7 +38,6 @@ from foreign_explorer.ui.model import (
     ExplorerView,
     ImageEntry,
 )
-from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.error_details import ErrorDetailsScreen
 from foreign_explorer.ui.screens.export import ExportScreen
 from foreign_explorer.ui.screens.help import HelpScreen
@@ -48,6 +47,7 @@ from foreign_explorer.ui.screens.open_reference import OpenScreen
 from foreign_explorer.ui.screens.overview import OverviewScreen
 from foreign_explorer.ui.screens.platforms import PlatformScreen
 from foreign_explorer.ui.screens.response import FindingsScreen, ResponseScreen
+from foreign_explorer.ui.suggesting import offer_suggestion
 from foreign_explorer.ui.text import shown, shown_lines
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
 from foreign_explorer.ui.widgets.findings import finding_block
@@ -494,41 +494,8 @@ class ExplorerApp(Guarded, App[None]):
     async def suggest_patterns(self) -> None:
         """Allow patterns for the open images' URLs, verified by the engine, into the editor."""
         suggestion = self.explorer.suggest(self.state)
-        if not suggestion.patterns:
-            if suggestion.unfixable:
-                url, why = suggestion.unfixable[0]
-                text = f"no allow pattern can let these URLs through: {url}: {why}"
-            else:
-                text = "no layer URL the registry checks: nothing to allow"
-            self.notify(text, severity="warning")
-            return
-        current = self.state.source.allow
-        if current == suggestion.patterns:
-            self.notify("the allow list already is the suggestion")
-            return
-        if current:
-            count = f"{len(current)} allow pattern{'s' if len(current) > 1 else ''}"
-            question = f"Replace the {count} with the suggestion?\n" + "\n".join(
-                suggestion.patterns
-            )
-            if not await self.push_screen_wait(ConfirmScreen(question, "Replace", "Keep mine")):
-                return
-        source = self.state.source.with_flags(allow=suggestion.patterns)
-        await self.main.query_one(PolicyEditor).load(source, self.state.profile.go)
-        self.apply(replace(self.state, source=source))
-        total = len(suggestion.admitted) + len(suggestion.unfixable)
-        verified = (
-            f"verified on {self.state.profile.title}: {len(suggestion.admitted)} of {total} "
-            f"layer URL{'s' if total > 1 else ''} pass"
-        )
-        self.notify("allow ← " + ", ".join(suggestion.patterns) + "\n" + verified)
-        if suggestion.unfixable:
-            url, why = suggestion.unfixable[0]
-            self.notify(
-                f"{len(suggestion.unfixable)} URL(s) still fail: {url}: {why}",
-                severity="warning",
-                timeout=12,
-            )
+        editor = self.main.query_one(PolicyEditor)
+        await offer_suggestion(self, editor, suggestion, of_list=False)
 
     def action_switch_target(self) -> None:
         state = replace(self.state, profile=self.state.other_profile)

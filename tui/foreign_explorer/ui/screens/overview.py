@@ -29,8 +29,8 @@ from foreign_explorer.ui.guard import Guarded
 from foreign_explorer.ui.model import ExplorerView
 from foreign_explorer.ui.overview_loading import MirrorInput
 from foreign_explorer.ui.overview_model import Overview, OverviewRow, OverviewView
-from foreign_explorer.ui.screens.confirm import ConfirmScreen
 from foreign_explorer.ui.screens.export import ExportScreen
+from foreign_explorer.ui.suggesting import offer_suggestion
 from foreign_explorer.ui.text import shown
 from foreign_explorer.ui.widgets.filter_bar import FilterBar
 from foreign_explorer.ui.widgets.footer import (
@@ -249,44 +249,8 @@ class OverviewScreen(Guarded, Screen):
         state = app.state
         urls = self.overview.urls(state.profile)
         suggestion = suggest(urls, state.profile, deny=state.source.deny)
-        uncovered = self._uncovered()
-        if not suggestion.patterns:
-            if suggestion.unfixable:
-                url, why = suggestion.unfixable[0]
-                text = f"no allow pattern can let these URLs through: {url}: {why}"
-            else:
-                text = "no layer URL of the list that the registry checks: nothing to allow"
-            app.notify(text + uncovered, severity="warning")
-            return
-        current = state.source.allow
-        if current == suggestion.patterns:
-            app.notify("the allow list already is the suggestion for the whole list")
-            return
-        if current:
-            count = f"{len(current)} allow pattern{'s' if len(current) > 1 else ''}"
-            question = f"Replace the {count} with the suggestion for the whole list?\n" + "\n".join(
-                suggestion.patterns
-            )
-            if not await app.push_screen_wait(ConfirmScreen(question, "Replace", "Keep mine")):
-                return
-        source = app.state.source.with_flags(allow=suggestion.patterns)
-        await self.query_one(PolicyEditor).load(source, app.state.profile.go)
-        app.apply(replace(app.state, source=source))
-        total = len(suggestion.admitted) + len(suggestion.unfixable)
-        app.notify(
-            "allow ← "
-            + ", ".join(suggestion.patterns)
-            + f"\nverified on {state.profile.title}: {len(suggestion.admitted)} of {total} "
-            f"layer URL{'s' if total != 1 else ''} of the list pass" + uncovered,
-            severity="warning" if uncovered else "information",
-        )
-        if suggestion.unfixable:
-            url, why = suggestion.unfixable[0]
-            app.notify(
-                f"{len(suggestion.unfixable)} URL(s) still fail: {url}: {why}",
-                severity="warning",
-                timeout=12,
-            )
+        editor = self.query_one(PolicyEditor)
+        await offer_suggestion(app, editor, suggestion, of_list=True, uncovered=self._uncovered())
 
     def _uncovered(self) -> str:
         """What a suggestion made now cannot cover: images not judged, or not fetched yet."""
