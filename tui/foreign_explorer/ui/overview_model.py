@@ -258,31 +258,11 @@ class Overview:
                 )
             )
         for number, notice in enumerate(self.list_notices):
-            rows.append(
-                OverviewRow(
-                    key=f"list notice {number}",
-                    state=RowState.NOTE,
-                    mark=NOTE,
-                    reference="(the list)",
-                    platform="",
-                    foreign="",
-                    reason=visible(notice),
-                    order=(Origin((-1, number), "the list"), 0),
-                )
-            )
+            where = Origin((-1, number), "the list")
+            rows.append(_note_row(f"list notice {number}", "(the list)", notice, (where, 0)))
         for note in self.notes:
-            rows.append(
-                OverviewRow(
-                    key=f"note {note.origin.position}",
-                    state=RowState.NOTE,
-                    mark=NOTE,
-                    reference=visible(note.reference),
-                    platform="",
-                    foreign="",
-                    reason=visible(note.message),
-                    order=(note.origin, 0),
-                )
-            )
+            key = f"note {note.origin.position}"
+            rows.append(_note_row(key, visible(note.reference), note.message, (note.origin, 0)))
         return rows
 
     def entry(self, key: int, row: OverviewRow) -> ImageEntry | None:
@@ -324,19 +304,33 @@ def _image_rows(position: int, verdict: ImageVerdict) -> list[OverviewRow]:
     return rows + _skipped_rows(position, image)
 
 
+def _note_row(
+    key: str, reference: str, reason: str, order: tuple[object, ...], image: int | None = None
+) -> OverviewRow:
+    """A row that is no verdict: what reading the list said, or a child that is no image."""
+    return OverviewRow(
+        key=key,
+        state=RowState.NOTE,
+        mark=NOTE,
+        reference=reference,
+        platform="",
+        foreign="",
+        reason=visible(reason),
+        image=image,
+        order=order,
+    )
+
+
 def _skipped_rows(position: int, image: ListImage) -> list[OverviewRow]:
     """Children that are no image manifest (a nested index, an artifact): not judged."""
+    reference = visible(image.reference)
     return [
-        OverviewRow(
-            key=f"{image.origin.position} skipped {number}",
-            state=RowState.NOTE,
-            mark=NOTE,
-            reference=visible(image.reference),
-            platform="",
-            foreign="",
-            reason=visible(note),
+        _note_row(
+            f"{image.origin.position} skipped {number}",
+            reference,
+            note,
+            (image.origin, 1000 + number),
             image=position,
-            order=(image.origin, 1000 + number),
         )
         for number, note in enumerate(image.skipped)
     ]
